@@ -1,0 +1,45 @@
+"""Which files to lint: Dockerfiles by name, scripts as given, directories walked safely."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+
+DOCKERFILE_PATTERNS = ["Dockerfile", "Containerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*",
+                       "Dockerfile-*", "Containerfile.*", "*.containerfile", "*.Containerfile"]
+SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
+                ".mypy_cache", ".pytest_cache", "site-packages", ".direnv"}
+MAX_DEPTH = 64
+
+
+def is_dockerfile_name(path: str) -> bool:
+    name = os.path.basename(path)
+    if name.endswith((".sh", ".bash", ".md", ".txt", ".orig", ".bak", ".swp", ".rej")):
+        return False
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_PATTERNS)
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def find_dockerfiles(root: str, problems: list[tuple[str, str]]) -> list[str]:
+    """Every Dockerfile below `root`, sorted; symlinked directories are not followed."""
+    found: list[str] = []
+
+    def on_error(error: OSError) -> None:
+        problems.append((getattr(error, "filename", None) or root, f"cannot read directory: {error.strerror}"))
+
+    root_depth = root.rstrip(os.sep).count(os.sep)
+    for directory, subdirs, files in os.walk(root, onerror=on_error, followlinks=False):
+        too_deep = directory.count(os.sep) - root_depth >= MAX_DEPTH
+        subdirs[:] = sorted(
+            d for d in subdirs
+            if not too_deep and d not in SKIPPED_DIRS and not os.path.islink(os.path.join(directory, d))
+            and not _is_virtualenv(os.path.join(directory, d))
+        )
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            if is_dockerfile_name(name):
+                found.append(path)
+    return found

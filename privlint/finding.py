@@ -1,0 +1,52 @@
+"""The one shape every rule produces and every reporter consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Ordered so that `>=` compares how serious a finding is."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    fix: str
+    end_line: int | None = None
+    end_column: int | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class InputError:
+    """A file that could not be read or linted at all (exit code 2)."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should know that is not a finding (for example: entrypoint not found)."""
+
+    path: str
+    message: str

@@ -1,0 +1,267 @@
+"""Which commands end the paths of an entrypoint script, and what runs on the way.
+
+A path's state is just the last foreground command it ran, so sets of states stay small however
+many branches a script has. Functions are summarised once (with a placeholder for "whatever ran
+before the call") and applied at each call site; `exec` ends a path, `exit` ends it with the command
+before it, `return` hands the state back to the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from privlint import shell_model as m
+from privlint.launch import Launch, read_launch, split_words
+
+MAX_EXPANSIONS = 8
+
+
+class _Marker:
+    """A state that is not a command: the entry of a function, or a branch that ran nothing."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"<{self.name}>"
+
+
+ENTRY = _Marker("entry")
+NOTHING = _Marker("nothing")
+
+
+@dataclass(frozen=True)
+class PathEnd:
+    """The command a path of the script finishes on, and how: 'exec', 'exit' or 'end'."""
+
+    command: object  # m.Command, or NOTHING
+    how: str
+
+
+class Variables:
+    """Constant assignments of the script, to read `${exec_cmd} "$@"` as the command it holds."""
+
+    def __init__(self, script: m.Script):
+        self.values: dict[str, list[m.Word | None]] = {}
+        stack: list[m.Node] = [script.body] + [f.body for f in script.functions.values()]
+        for root in stack:
+            for node in _iter_assignments(root):
+                self.values.setdefault(node.name, []).append(node.value)
+
+    def expand(self, words: list[m.Word], depth: int = 0) -> list[list[m.Word]]:
+        """The command's words with its leading variables replaced by each value they can hold."""
+        if not words or depth > 3 or words[0].kind != m.VAR:
+            return [words]
+        candidates = self.values.get(words[0].var or "")
+        if not candidates or any(c is None or c.kind != m.LITERAL for c in candidates):
+            return [words]
+        results: list[list[m.Word]] = []
+        for candidate in dict.fromkeys(c.value for c in candidates):
+            literal = m.Word(candidate or "", m.LITERAL, candidate)
+            head = [literal] if words[0].quoted else split_words(literal)
+            results += self.expand(head + words[1:], depth + 1)
+        return results[:MAX_EXPANSIONS] or [words]
+
+
+def _iter_assignments(node: m.Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, m.Assignment):
+            yield current
+        elif isinstance(current, m.Seq):
+            stack.extend(current.items)
+        elif isinstance(current, m.If):
+            for condition, body in current.branches:
+                stack += [condition, body]
+            if current.else_body:
+                stack.append(current.else_body)
+        elif isinstance(current, m.Case):
+            stack.extend(body for _, body in current.items)
+        elif isinstance(current, m.Loop):
+            stack += [current.condition, current.body]
+        elif isinstance(current, (m.AndOr, m.Pipeline)):
+            stack.extend(current.items)
+        elif isinstance(current, (m.Subshell, m.Negated)):
+            stack.append(current.body)
+
+
+class ScriptAnalysis:
+    """Launch readings of every command, path ends, and the functions reachable from the top."""
+
+    def __init__(self, script: m.Script):
+        self.script = script
+        self.variables = Variables(script)
+        self._launches: dict[int, list[Launch]] = {}
+        self._summaries: dict[str, tuple[set, set]] = {}
+        self._in_progress: set[str] = set()
+        self._ends: list[PathEnd] | None = None
+
+    # -- launches --------------------------------------------------------------------------
+    def launches(self, command: m.Command) -> list[Launch]:
+        """One reading per value the command's leading variable may hold."""
+        key = id(command)
+        if key not in self._launches:
+            self._launches[key] = [read_launch(words) for words in self.variables.expand(command.words)]
+        return self._launches[key]
+
+    def is_exec(self, command: m.Command) -> bool:
+        return all(l.exec_ and not l.fd_only_exec for l in self.launches(command))
+
+    def is_long_running(self, command: m.Command) -> bool:
+        return any(l.is_long_running() for l in self.launches(command))
+
+    def function_called(self, command: m.Command) -> m.FunctionDef | None:
+        if command.is_test or not command.words or command.words[0].kind != m.LITERAL:
+            return None
+        return self.script.functions.get(command.words[0].value or "")
+
+    # -- reachability ----------------------------------------------------------------------
+    def reachable_roots(self) -> list[m.Node]:
+        """The top-level code and the bodies of functions it can call (also from traps)."""
+        roots: list[m.Node] = [_without_functions(self.script.body)]
+        seen: set[str] = set()
+        index = 0
+        while index < len(roots):
+            for command in m.iter_commands(roots[index], into_functions=False):
+                for token in _TOKEN.findall(command.text):
+                    function = self.script.functions.get(token)
+                    if function is not None and token not in seen:
+                        seen.add(token)
+                        roots.append(_without_functions(function.body))
+            index += 1
+        return roots
+
+    def reachable_commands(self):
+        for root in self.reachable_roots():
+            yield from m.iter_commands(root, into_functions=False)
+
+    # -- paths -----------------------------------------------------------------------------
+    def path_ends(self) -> list[PathEnd]:
+        if self._ends is None:
+            live, ended, _ = self._run(self.script.body, {NOTHING}, in_function=False)
+            ends = set(ended) | {PathEnd(state, "end") for state in live}
+            self._ends = sorted(ends, key=_end_order)
+        return self._ends
+
+    def _run(self, node, live: set, in_function: bool):
+        """Run `node` from the states in `live`: (live after, path ends, states at `return`)."""
+        ended: set[PathEnd] = set()
+        returned: set = set()
+        if isinstance(node, m.Seq):
+            for item in node.items:
+                if not live:
+                    break
+                live, item_ended, item_returned = self._run(item, live, in_function)
+                ended |= item_ended
+                returned |= item_returned
+            return live, ended, returned
+        if isinstance(node, m.Command):
+            return self._run_command(node, live, in_function)
+        if isinstance(node, (m.Assignment, m.FunctionDef)):
+            return live, ended, returned
+        if isinstance(node, m.If):
+            out: set = set()
+            current = live
+            for condition, body in node.branches:
+                current, e, r = self._run(condition, current, in_function)
+                ended |= e
+                returned |= r
+                body_live, e, r = self._run(body, current, in_function)
+                out |= body_live
+                ended |= e
+                returned |= r
+            if node.else_body is not None:
+                current, e, r = self._run(node.else_body, current, in_function)
+                ended |= e
+                returned |= r
+            return out | current, ended, returned
+        if isinstance(node, m.Case):
+            out = set() if node.has_default else {NOTHING}
+            for _, body in node.items:
+                body_live, e, r = self._run(body, {NOTHING}, in_function)
+                out |= body_live
+                ended |= e
+                returned |= r
+            return out, ended, returned
+        if isinstance(node, m.Loop):
+            current, e, r = self._run(node.condition, live, in_function)
+            body_live, e2, r2 = self._run(node.body, current, in_function)
+            return current | body_live, ended | e | e2, returned | r | r2
+        if isinstance(node, m.AndOr):
+            current, e, r = self._run(node.items[0], live, in_function) if node.items else (live, set(), set())
+            ended |= e
+            returned |= r
+            for item in node.items[1:]:
+                item_live, e, r = self._run(item, current, in_function)
+                current = current | item_live
+                ended |= e
+                returned |= r
+            return current, ended, returned
+        if isinstance(node, m.Pipeline):
+            return {self._pipeline_representative(node)}, ended, returned
+        if isinstance(node, m.Subshell):
+            if node.background:
+                return live, ended, returned
+            body_live, body_ended, _ = self._run(node.body, {NOTHING}, in_function=False)
+            states = body_live | {end.command for end in body_ended}
+            return states or {NOTHING}, ended, returned
+        if isinstance(node, m.Negated):
+            return self._run(node.body, live, in_function)
+        return live, ended, returned
+
+    def _run_command(self, command: m.Command, live: set, in_function: bool):
+        if command.background:
+            return live, set(), set()
+        name = command.name if command.words and command.words[0].kind == m.LITERAL else None
+        if name == "exit" or (name == "return" and not in_function):
+            return set(), {PathEnd(state, "exit") for state in live}, set()
+        if name == "return":
+            return set(), set(), set(live)
+        function = self.function_called(command)
+        if function is not None:
+            return self._call(function, command, live)
+        if self.is_exec(command):
+            return set(), {PathEnd(command, "exec")}, set()
+        return {command}, set(), set()
+
+    def _call(self, function: m.FunctionDef, command: m.Command, live: set):
+        if function.name in self._in_progress:  # recursion: read the call as an opaque command
+            return {command}, set(), set()
+        if function.name not in self._summaries:
+            self._in_progress.add(function.name)
+            body_live, body_ended, body_returned = self._run(function.body, {ENTRY}, in_function=True)
+            self._in_progress.discard(function.name)
+            self._summaries[function.name] = (body_live | body_returned, body_ended)
+        out, ended = self._summaries[function.name]
+        live_out = set()
+        for state in out:
+            live_out |= live if state is ENTRY else {state}
+        ends = set()
+        for end in ended:
+            if end.command is ENTRY:
+                ends |= {PathEnd(state, end.how) for state in live}
+            else:
+                ends.add(end)
+        return live_out, ends, set()
+
+    def _pipeline_representative(self, pipeline: m.Pipeline):
+        commands = [c for item in pipeline.items for c in m.iter_commands(item, into_nested=False)]
+        for command in commands:
+            if not command.is_test and self.is_long_running(command):
+                return command
+        return commands[-1] if commands else NOTHING
+
+
+_TOKEN = re.compile(r"[A-Za-z_][\w.:-]*")
+
+
+def _without_functions(seq: m.Seq) -> m.Seq:
+    return m.Seq([item for item in seq.items if not isinstance(item, m.FunctionDef)])
+
+
+def _end_order(end: PathEnd):
+    command = end.command
+    line = command.line if isinstance(command, m.Command) else 0
+    return (line, end.how)

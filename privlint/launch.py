@@ -1,0 +1,294 @@
+"""What one command line launches: look through `exec`, `env`, init wrappers, drop tools and sudo/su.
+
+Used for script commands and for ENTRYPOINT/CMD words alike, so both are read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from privlint.shell_model import ARGS, LITERAL, SELF, VAR, Word
+
+INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}
+
+#: Programs that switch user and then exec the command, leaving no process of their own behind.
+DROP_TOOLS = {"gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "runuser", "setuidgid", "chpst",
+              "setuser", "s6-applyuidgid"}
+
+SUDO_TOOLS = {"sudo", "su", "doas"}
+
+#: Commands that finish quickly: ending a script with one of them is not a lost PID 1.
+SHORT_LIVED = set("""
+: . true false echo printf set shift export unset cd pwd test [ [[ exit return wait trap source eval
+read local declare readonly typeset umask ulimit alias hash type command builtin getopts let
+cat chown chmod chgrp mkdir rm rmdir cp mv ln touch find sed awk gawk grep egrep sort uniq tr cut head
+date id whoami ls stat wc basename dirname readlink realpath sync hostname usermod useradd adduser
+addgroup groupadd groupmod userdel deluser install rsync tar gzip gunzip unzip envsubst sysctl
+update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall which sh-check printenv
+tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
+""".split())
+
+_WRAPPER_VALUE_OPTIONS = {
+    "exec": {"-a"},
+    "env": {"-u", "--unset", "-C", "--chdir", "-S", "--split-string"},
+    "nice": {"-n", "--adjustment"},
+    "timeout": {"-s", "--signal", "-k", "--kill-after"},
+    "stdbuf": {"-i", "-o", "-e"},
+    "ionice": {"-c", "-n", "-p"},
+    "tini": {"-p", "-e", "-l"},
+    "tini-static": {"-p", "-e", "-l"},
+    "dumb-init": {"-r", "--rewrite"},
+    "catatonit": set(),
+    "docker-init": {"-p", "-e", "-l"},
+    "nohup": set(),
+    "command": set(),
+    "builtin": set(),
+}
+
+
+@dataclass
+class Launch:
+    """The reading of one command line, left to right."""
+
+    exec_: bool = False
+    fd_only_exec: bool = False  # `exec >log 2>&1`, `exec 3<>/dev/tcp/...`: no program
+    drop: str | None = None  # the drop tool, e.g. "gosu"
+    drop_index: int | None = None  # index of the drop tool word
+    sudo: str | None = None  # "sudo", "su" or "doas"
+    sudo_index: int | None = None
+    init: str | None = None  # an init wrapper such as tini
+    program: list[Word] = field(default_factory=list)
+    lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
+
+    @property
+    def runs_args(self) -> bool:
+        return bool(self.program) and self.program[0].kind == ARGS
+
+    @property
+    def reexec_self(self) -> bool:
+        return bool(self.program) and self.program[0].kind == SELF
+
+    @property
+    def program_name(self) -> str | None:
+        if not self.program:
+            return None
+        return basename(self.program[0].value) if self.program[0].kind == LITERAL else None
+
+    def is_long_running(self) -> bool:
+        """Whether the launched program may be the container's long-lived main process."""
+        if self.lookup_only or self.fd_only_exec or not self.program:
+            return False
+        name = self.program_name
+        if name is None:
+            return True  # "$@", "$0", $CMD: the command the container was started with
+        if name == "sleep":
+            return any(w.value in ("infinity", "inf") for w in self.program[1:])
+        if name == "tail":
+            return any((w.value or "").startswith(("-f", "-F", "--follow")) for w in self.program[1:])
+        return name not in SHORT_LIVED
+
+
+def basename(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _word_value(word: Word) -> str | None:
+    return word.value if word.kind == LITERAL else None
+
+
+def read_launch(words: list[Word]) -> Launch:
+    """Classify a command's words (variables already expanded where they could be)."""
+    launch = Launch()
+    i = 0
+    n = len(words)
+    while i < n:
+        value = _word_value(words[i])
+        name = basename(value)
+        if name == "exec" and value == "exec":
+            launch.exec_ = True
+            i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS["exec"])
+            if i >= n:
+                launch.fd_only_exec = True
+                return launch
+            continue
+        if name in ("command", "builtin") and value == name:
+            nxt = _word_value(words[i + 1]) if i + 1 < n else None
+            if nxt in ("-v", "-V") or nxt is None:
+                launch.lookup_only = True
+                return launch
+            i = _skip_options(words, i + 1, set())
+            continue
+        if name in ("type", "which", "hash"):
+            launch.lookup_only = True
+            launch.program = words[i:]
+            return launch
+        if name == "env":
+            i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS["env"], assignments=True)
+            continue
+        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice"):
+            i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
+            if name == "timeout" and i < n:
+                i += 1  # the duration
+            continue
+        if name in INIT_WRAPPERS:
+            launch.init = launch.init or name
+            i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
+            continue
+        if name in DROP_TOOLS:
+            after = _drop_tool_command(name, words, i)
+            if after is not None:
+                if launch.drop is None:
+                    launch.drop, launch.drop_index = name, i
+                i = after
+                continue
+        if name in SUDO_TOOLS:
+            if launch.sudo is None:
+                launch.sudo, launch.sudo_index = name, i
+            after = _sudo_command(name, words, i)
+            if after is None:
+                launch.program = []
+                return launch
+            if name == "su":  # `su user -c "cmd args"`: the string is a command line of its own
+                launch.program = split_words(words[after])
+                return launch
+            i = after
+            continue
+        launch.program = words[i:]
+        return launch
+    return launch
+
+
+def split_words(word: Word) -> list[Word]:
+    """Word-split a literal (`exec_cmd="exec gosu app"` used unquoted); `$X` pieces stay variables."""
+    if word.kind != LITERAL or word.value is None:
+        return [word]
+    pieces = []
+    for token in word.value.split():
+        match = _VAR_TOKEN.match(token)
+        if match:
+            pieces.append(Word(token, VAR, var=match.group(1) or match.group(2)))
+        else:
+            pieces.append(Word(token, LITERAL, token))
+    return pieces
+
+
+_VAR_TOKEN = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def _skip_options(words: list[Word], i: int, value_options: set[str], assignments: bool = False) -> int:
+    """Index of the first word after the options (and `VAR=x` words when asked) starting at `i`."""
+    n = len(words)
+    while i < n:
+        value = _word_value(words[i])
+        if value is None:
+            return i
+        if value == "--":
+            return i + 1
+        if assignments and "=" in value and not value.startswith("-") and value.split("=", 1)[0].isidentifier():
+            i += 1
+            continue
+        if not value.startswith("-") or value == "-":
+            return i
+        i += 2 if value in value_options else 1
+    return i
+
+
+_SETPRIV_VALUE = {"--reuid", "--regid", "--ruid", "--rgid", "--euid", "--egid", "--groups", "--inh-caps",
+                  "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig", "--selinux-label",
+                  "--apparmor-profile", "--landlock-access", "--landlock-rule", "--seccomp-filter"}
+_CHPST_VALUE = {"-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c"}
+
+
+def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
+    """Index of the command a drop tool runs, or None when this use does not switch user."""
+    n = len(words)
+    if name in ("gosu", "su-exec", "s6-setuidgid", "setuidgid", "setuser"):
+        j = _skip_options(words, i + 1, set())
+        return j + 1 if j < n else None  # the user, then the command
+    if name == "setpriv":
+        j, switches = i + 1, False
+        while j < n:
+            value = _word_value(words[j]) or ""
+            option = value.split("=", 1)[0]
+            if not value.startswith("-"):
+                break
+            if option in ("--reuid", "--ruid", "--euid"):
+                switches = True
+            j += 2 if (option in _SETPRIV_VALUE and "=" not in value) else 1
+            if value == "--":
+                break
+        return j if switches else None
+    if name == "chroot":
+        j, switches = i + 1, False
+        while j < n:
+            value = _word_value(words[j]) or ""
+            if not value.startswith("-"):
+                break
+            if value.startswith("--userspec"):
+                switches = True
+                j += 1 if "=" in value else 2
+            elif value.startswith("--groups") and "=" not in value:
+                j += 2
+            else:
+                j += 1
+        return j + 1 if switches else None  # skip NEWROOT
+    if name == "runuser":
+        j = i + 1
+        while j < n:
+            value = _word_value(words[j]) or ""
+            if value == "-u":
+                k = j + 2
+                if k < n and _word_value(words[k]) == "--":
+                    k += 1
+                return k
+            if not value.startswith("-"):
+                return None
+            j += 1
+        return None
+    if name == "chpst":
+        j, switches = i + 1, False
+        while j < n:
+            value = _word_value(words[j]) or ""
+            if not value.startswith("-"):
+                break
+            if value.startswith("-u") or value.startswith("-U"):
+                switches = True
+            j += 2 if value in _CHPST_VALUE else 1
+        return j if switches else None
+    if name == "s6-applyuidgid":
+        j, switches = i + 1, False
+        while j < n:
+            value = _word_value(words[j]) or ""
+            if not value.startswith("-"):
+                break
+            if value in ("-u", "-U"):
+                switches = True
+            j += 2 if value in ("-u", "-g", "-G") else 1
+        return j if switches else None
+    return None
+
+
+_SUDO_VALUE = {"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-h", "--host",
+               "-p", "--prompt", "-R", "--chroot", "-r", "--role", "-t", "--type", "-T", "--command-timeout",
+               "-U", "--other-user"}
+_SU_VALUE = {"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w", "--whitelist-environment"}
+
+
+def _sudo_command(name: str, words: list[Word], i: int) -> int | None:
+    """Index of the command sudo/su/doas runs (for su: the `-c` string), or None."""
+    n = len(words)
+    if name in ("sudo", "doas"):
+        j = _skip_options(words, i + 1, _SUDO_VALUE | {"-u"}, assignments=True)
+        return j if j < n else None
+    j = i + 1
+    while j < n:
+        value = _word_value(words[j])
+        if value in ("-c", "--command") and j + 1 < n:
+            return j + 1
+        if value is not None and value.startswith("--command="):
+            return None
+        j += 2 if value in _SU_VALUE else 1
+    return None

@@ -1,0 +1,15 @@
+"""One module per output format; each has `render(result, stream, options)` and knows no rule."""
+
+from __future__ import annotations
+
+FORMATS = ("auto", "rich", "text", "json")
+
+
+def get(name: str):
+    if name == "json":
+        from privlint.report import json_report as module
+    elif name == "rich":
+        from privlint.report import rich_report as module
+    else:
+        from privlint.report import text_report as module
+    return module

@@ -1,0 +1,65 @@
+"""Findings grouped by file, coloured by severity, with the source line and a marker under it.
+
+File text is wrapped in `rich.text.Text`, never parsed as markup, and control characters are escaped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from privlint.finding import Severity
+from privlint.report.safe import printable
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def render(result, stream, options) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, no_color=options.no_color, highlight=False, soft_wrap=True,
+                      force_terminal=options.force_terminal)
+    by_file = defaultdict(list)
+    for finding in result.findings:
+        by_file[finding.path].append(finding)
+    for path, findings in by_file.items():
+        console.print(Text(printable(path), style="bold underline"))
+        lines = result.sources.get(path, [])
+        for finding in findings:
+            header = Text(f"  {finding.line}:{finding.column} ")
+            header.append(finding.rule, style=_STYLE[finding.severity])
+            header.append(f" [{finding.severity.label}] ", style=_STYLE[finding.severity])
+            header.append(printable(finding.message))
+            console.print(header)
+            if 0 < finding.line <= len(lines):
+                source = printable(lines[finding.line - 1].expandtabs(4))
+                indent = len(source) - len(source.lstrip())
+                console.print(Text(f"    {finding.line:>4} | {source}", style="dim"))
+                width = _marker_width(finding, source, indent)
+                start = max(finding.column - 1, indent) if finding.column > 1 else indent
+                console.print(Text(" " * (11 + start) + "^" * width, style=_STYLE[finding.severity]))
+            console.print(Text("    fix: " + printable(finding.fix), style="green"))
+        console.print()
+    if options.quiet:
+        return
+    for error in result.errors:
+        console.print(Text(printable(f"{error.path}: error: {error.message}"), style="bold red"))
+    for note in result.notes:
+        console.print(Text(printable(f"{note.path}: note: {note.message}"), style="cyan"))
+    counts = Counter(f.severity for f in result.findings)
+    summary = Text(f"{result.files} file{'s' if result.files != 1 else ''} checked: ")
+    parts = [(counts[s], s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    for index, (count, severity) in enumerate(parts):
+        summary.append(f"{count} {severity.label}{'s' if count != 1 else ''}",
+                       style=_STYLE[severity] if count else None)
+        summary.append(", " if index < 2 else "")
+    if result.errors:
+        summary.append(f"; {len(result.errors)} file{'s' if len(result.errors) != 1 else ''} not read",
+                       style="bold red")
+    console.print(summary)
+
+
+def _marker_width(finding, source: str, indent: int) -> int:
+    if finding.end_column and finding.end_line == finding.line and finding.end_column > finding.column:
+        return finding.end_column - finding.column
+    return max(1, len(source) - max(finding.column - 1, indent))

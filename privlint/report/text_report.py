@@ -1,0 +1,17 @@
+"""`path:line:col: PL002 [error] message`: stable, grep-able, what editors parse."""
+
+from __future__ import annotations
+
+from privlint.report.safe import printable
+
+
+def render(result, stream, options) -> None:
+    for finding in result.findings:
+        stream.write(printable(f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} "
+                               f"[{finding.severity.label}] {finding.message}") + "\n")
+    if options.quiet:
+        return
+    for error in result.errors:
+        stream.write(printable(f"{error.path}: error: {error.message}") + "\n")
+    for note in result.notes:
+        stream.write(printable(f"{note.path}: note: {note.message}") + "\n")

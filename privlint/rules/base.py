@@ -1,0 +1,29 @@
+"""The data half of a rule: identity, default severity, one line of summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from privlint.finding import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+
+    def at(self, path: str, line: int, column: int, message: str, fix: str,
+           severity: Severity | None = None, end_line: int | None = None,
+           end_column: int | None = None) -> Finding:
+        return Finding(self.id, self.name, severity or self.severity, path, line, column, message, fix,
+                       end_line if end_line is not None else line, end_column)
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """A command as shown in a one-line message: single-line, shortened, in backticks."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 3] + "..."
+    return f"`{flat}`"

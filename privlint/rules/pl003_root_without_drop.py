@@ -1,0 +1,46 @@
+"""PL003: the main process runs as root and nothing on the entrypoint path drops privileges."""
+
+from __future__ import annotations
+
+from privlint.finding import Severity
+from privlint.rules.base import Rule
+from privlint.startup import SELF_DROPPING_SERVERS, SUPERVISORS, looks_like_script
+
+RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
+            "the container's main process runs as root with no privilege drop")
+
+_FIX = ("Add `USER app` (after creating the user), or drop in the entrypoint with "
+        "`exec gosu app \"$@\"` after the root-only set-up")
+
+
+def check(startup):
+    user = startup.user
+    if user is None or not user.is_root:
+        return
+    if startup.chain.entrypoint is None and startup.chain.cmd is None:
+        return  # the base image's start-up: privlint cannot see it
+    if startup.script_missing:
+        return
+    reference = startup.program_reference()
+    if startup.script is None and reference and looks_like_script(reference):
+        return
+    if startup.drops_privileges():
+        return
+    who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction (the base image's root)"
+    programs = startup.main_programs()
+    path = startup.dockerfile.path
+    if programs and programs <= SELF_DROPPING_SERVERS:
+        names = ", ".join(sorted(programs))
+        yield RULE.at(path, user.line, 1,
+                      f"{names} runs as root ({who}); it drops its workers' privileges itself, "
+                      "but the master process stays root", _FIX, severity=Severity.WARNING)
+        return
+    if programs and programs <= SUPERVISORS:
+        names = ", ".join(sorted(programs))
+        yield RULE.at(path, user.line, 1,
+                      f"process supervisor {names} runs as root ({who}) by design: make each service drop "
+                      "privileges (s6-setuidgid, `user=` in supervisord)", _FIX, severity=Severity.WARNING)
+        return
+    where = "the entrypoint script" if startup.script is not None else "ENTRYPOINT/CMD"
+    yield RULE.at(path, user.line, 1,
+                  f"the main process runs as root ({who}) and {where} never drops privileges", _FIX)

@@ -1,0 +1,448 @@
+"""Parse shell with tree-sitter-bash, recover from damaged statements, and convert to `shell_model`.
+
+Recovery: where the tree has an ERROR in a statement position, first mask the grammar's known gaps on
+that line (`<>` redirections, `[[ ]]` bodies), then blank the line (same byte length, so every other
+position stays put) and parse again. Blanked lines become `Damage`, reported as PL900; the other
+statements keep their findings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from privlint import shell_model as m
+
+MAX_REPAIRS = 25
+
+_PARSER = None
+
+
+def _parser():
+    """Load the grammar once, from the binding module: `tree_sitter_bash/__init__` costs ~24 ms more."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+
+        try:
+            from tree_sitter_bash._binding import language
+        except ImportError:  # pragma: no cover - a differently packaged grammar
+            from tree_sitter_bash import language
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(language()))
+    return _PARSER
+
+
+# Statement positions whose ERROR children cannot hide a command: patterns and test expressions.
+_HARMLESS_ERROR_PARENTS = {"case_item", "test_command", "binary_expression", "unary_expression",
+                           "parenthesized_expression", "regex", "extglob_pattern"}
+
+
+def _first_problem(node, settled_rows=frozenset()):
+    """The first ERROR outside case patterns and test expressions, or MISSING token, depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not current.has_error:
+            continue
+        if current.is_missing:
+            if _problem_row(current) not in settled_rows:
+                return current
+            continue
+        if current.type == "ERROR":
+            parent = current.parent
+            if parent is None or parent.type not in _HARMLESS_ERROR_PARENTS:
+                return current
+            continue
+        stack.extend(reversed(current.children))
+    return None
+
+
+_GAP_MASKS = [
+    (re.compile(rb"(?<=[0-9])<>"), lambda match: b"> "),  # exec 3<>/dev/tcp/host/port
+    (re.compile(rb"\[\[(?:(?!\]\]).){1,4000}\]\]"), lambda match: b"[[ x" + b" " * (len(match.group(0)) - 6) + b"]]"),
+]
+
+
+def _mask_gaps(row: bytes) -> bytes:
+    for pattern, replacement in _GAP_MASKS:
+        row = pattern.sub(replacement, row)
+    return row
+
+
+def _problem_row(problem) -> int:
+    """The row to repair: for a missing closer (`)`, `fi`), the row that opened the construct."""
+    if problem.is_missing and problem.parent is not None and problem.parent.parent is not None:
+        return problem.parent.start_point.row
+    return problem.start_point.row
+
+
+def _parse_with_recovery(data: bytes):
+    """Parse, repairing damaged lines; return (tree, data as parsed, damaged 0-based rows)."""
+    parser = _parser()
+    tree = parser.parse(data)
+    damaged: set[int] = set()
+    masked: set[int] = set()
+    for _ in range(MAX_REPAIRS):
+        problem = _first_problem(tree.root_node, damaged)
+        if problem is None:
+            return tree, data, damaged
+        row = _problem_row(problem)
+        rows = data.split(b"\n")
+        if row not in masked:
+            masked.add(row)
+            new_row = _mask_gaps(rows[row])
+            if new_row != rows[row]:
+                rows[row] = new_row
+                data = b"\n".join(rows)
+                tree = parser.parse(data)
+                continue
+        damaged.add(row)
+        if problem.is_missing and row == problem.start_point.row:
+            continue  # nothing better to blank: keep the structure around the missing token
+        rows[row] = b" " * len(rows[row])
+        data = b"\n".join(rows)
+        tree = parser.parse(data)
+    problem = _first_problem(tree.root_node, damaged)
+    if problem is not None:  # the repair budget ran out: the rest of this error is damage too
+        damaged.update(range(problem.start_point.row, problem.end_point.row + 1))
+    return tree, data, damaged
+
+
+def parse_script(path: str, text: str) -> m.Script:
+    """Parse a whole script file."""
+    data = text.encode("utf-8", "surrogateescape")
+    tree, parsed, damaged = _parse_with_recovery(data)
+    converter = _Converter(parsed)
+    body = converter.seq(tree.root_node.children)
+    lines = text.splitlines()
+    shebang = lines[0] if lines and lines[0].startswith("#!") else None
+    return m.Script(path, body, converter.functions, _damage_ranges(damaged), lines, shebang)
+
+
+def _damage_ranges(rows: set[int]) -> list[m.Damage]:
+    ranges: list[m.Damage] = []
+    for row in sorted(rows):
+        line = row + 1
+        if ranges and ranges[-1].end_line + 1 >= line:
+            ranges[-1].end_line = line
+        else:
+            ranges.append(m.Damage(line, line))
+    return ranges
+
+
+def _unescape_word(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text, flags=re.S)
+
+
+def _unescape_double(text: str) -> str:
+    return re.sub(r'\\([$`"\\\n])', r"\1", text)
+
+
+_ARGS_NAMES = {"@", "*"}
+_SELF_NAMES = {"0", "BASH_SOURCE"}
+
+
+class _Converter:
+    """Turn tree-sitter nodes into `shell_model` nodes, skipping ERROR subtrees."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.functions: dict[str, m.FunctionDef] = {}
+        self._line_starts = None
+
+    # -- positions -------------------------------------------------------------------------
+    def text(self, node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+
+    def column(self, point) -> int:
+        """1-based character column (tree-sitter counts bytes)."""
+        row_start = self.data.rfind(b"\n", 0, self._offset(point)) + 1
+        prefix = self.data[row_start:row_start + point.column]
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def _offset(self, point) -> int:
+        if self._line_starts is None:
+            starts = [0]
+            for match in re.finditer(b"\n", self.data):
+                starts.append(match.end())
+            self._line_starts = starts
+        return self._line_starts[point.row] + point.column
+
+    # -- statements ------------------------------------------------------------------------
+    def seq(self, nodes) -> m.Seq:
+        items: list[m.Node] = []
+        nodes = [node for node in nodes if node.is_named or node.type == "&"]
+        for index, node in enumerate(nodes):
+            if node.type == "&":
+                continue
+            converted = self.statement(node)
+            if converted is None:
+                continue
+            if index + 1 < len(nodes) and nodes[index + 1].type == "&":
+                _mark_background(converted)
+            items.append(converted)
+        return m.Seq(items)
+
+    def statement(self, node):
+        kind = node.type
+        if kind in ("comment", "ERROR", "heredoc_body", "heredoc_end") or node.is_missing:
+            return None
+        if kind == "command":
+            return self.command(node)
+        if kind == "redirected_statement":
+            body = node.child_by_field_name("body")
+            if body is None:
+                named = [c for c in node.children if c.is_named and not c.type.endswith("redirect")]
+                body = named[0] if named else None
+            if body is None:
+                return None
+            converted = self.statement(body)
+            if isinstance(converted, m.Command):
+                converted.nested += self._nested_in(node, skip=body)
+            return converted
+        if kind in ("test_command",):
+            return self.test_command(node)
+        if kind == "variable_assignment":
+            return self.assignment(node)
+        if kind == "variable_assignments":
+            return m.Seq([a for a in (self.assignment(c) for c in node.named_children
+                                      if c.type == "variable_assignment") if a])
+        if kind == "declaration_command":
+            assignments = [self.assignment(c) for c in node.named_children if c.type == "variable_assignment"]
+            return m.Seq([a for a in assignments if a]) if assignments else None
+        if kind == "unset_command":
+            return None
+        if kind == "if_statement":
+            return self.if_statement(node)
+        if kind == "case_statement":
+            return self.case_statement(node)
+        if kind in ("while_statement", "for_statement", "c_style_for_statement"):
+            return self.loop(node)
+        if kind == "list":
+            return self.and_or(node)
+        if kind == "pipeline":
+            parts = [self.statement(c) for c in node.named_children]
+            return m.Pipeline([p for p in parts if p is not None])
+        if kind == "subshell":
+            return m.Subshell(self.seq(node.children))
+        if kind == "compound_statement":
+            return self.seq(node.children)
+        if kind == "negated_command":
+            inner = [self.statement(c) for c in node.named_children]
+            inner = [i for i in inner if i is not None]
+            return m.Negated(inner[0]) if inner else None
+        if kind == "function_definition":
+            return self.function(node)
+        return None
+
+    def command(self, node) -> m.Command | None:
+        words: list[m.Word] = []
+        nested: list[m.Seq] = []
+        prefix_assignments = False
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                prefix_assignments = True
+                nested += self._nested_in(child)
+                continue
+            if child.type.endswith("redirect") or child.type in ("comment", "ERROR"):
+                continue
+            target = child.named_children[0] if child.type == "command_name" and child.named_children else child
+            words.append(self.word(target))
+            nested += self._nested_in(target)
+        if not words and not prefix_assignments:
+            return None
+        start, end = node.start_point, node.end_point
+        return m.Command(words, start.row + 1, self.column(start), end.row + 1, self.column(end),
+                         self.text(node), nested=nested)
+
+    def test_command(self, node) -> m.Command:
+        start, end = node.start_point, node.end_point
+        words = [m.Word("[", m.LITERAL, "[")]
+        return m.Command(words, start.row + 1, self.column(start), end.row + 1, self.column(end),
+                         self.text(node), is_test=True, nested=self._nested_in(node))
+
+    def assignment(self, node) -> m.Assignment | None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        if name_node is None:
+            return None
+        value = self.word(value_node) if value_node is not None else m.Word("", m.LITERAL, "")
+        start = node.start_point
+        return m.Assignment(self.text(name_node), value, start.row + 1, self.column(start),
+                            nested=self._nested_in(node))
+
+    def if_statement(self, node) -> m.If:
+        branches: list[tuple[m.Seq, m.Seq]] = []
+        else_body = None
+        condition: list = []
+        body: list = []
+        state = "condition"
+        for child in node.children:
+            kind = child.type
+            if kind == "then":
+                state = "body"
+            elif kind in ("elif_clause", "else_clause"):
+                if state != "done":
+                    branches.append((self.seq(condition), self.seq(body)))
+                    state = "done"
+                if kind == "elif_clause":
+                    branches.append(self._elif(child))
+                else:
+                    else_body = self.seq(child.children)
+            elif state == "condition" and kind != "if":
+                condition.append(child)
+            elif state == "body" and kind != "fi":
+                body.append(child)
+        if state != "done":
+            branches.append((self.seq(condition), self.seq(body)))
+        return m.If(branches, else_body)
+
+    def _elif(self, node) -> tuple[m.Seq, m.Seq]:
+        condition: list = []
+        body: list = []
+        in_body = False
+        for child in node.children:
+            if child.type == "then":
+                in_body = True
+            elif child.type != "elif":
+                (body if in_body else condition).append(child)
+        return self.seq(condition), self.seq(body)
+
+    def case_statement(self, node) -> m.Case:
+        subject_node = node.child_by_field_name("value")
+        subject = self.word(subject_node) if subject_node is not None else None
+        items = []
+        for item in node.named_children:
+            if item.type != "case_item":
+                continue
+            patterns: list[str] = []
+            body: list = []
+            seen_paren = False
+            for child in item.children:
+                if child.type == ")" and not seen_paren:
+                    seen_paren = True
+                elif not seen_paren:
+                    if child.is_named:
+                        patterns.append(self.text(child))
+                elif child.type not in (";;", ";&", ";;&"):
+                    body.append(child)
+            items.append((patterns, self.seq(body)))
+        return m.Case(subject, items)
+
+    def loop(self, node) -> m.Loop:
+        body_node = node.child_by_field_name("body")
+        condition = [c for c in node.named_children if c != body_node and c.type not in ("variable_name",)]
+        if node.type != "while_statement":
+            condition = []
+        body = self.seq(body_node.children) if body_node is not None else m.Seq([])
+        return m.Loop(self.seq(condition), body)
+
+    def and_or(self, node) -> m.AndOr:
+        items: list[m.Node] = []
+        operators: list[str] = []
+        for child in node.children:
+            if child.type in ("&&", "||"):
+                operators.append(child.type)
+            elif child.is_named:
+                converted = self.statement(child)
+                if converted is not None:
+                    if isinstance(converted, m.AndOr):
+                        items += converted.items
+                        operators += converted.operators
+                    else:
+                        items.append(converted)
+        return m.AndOr(items, operators)
+
+    def function(self, node) -> m.FunctionDef | None:
+        name_node = node.child_by_field_name("name")
+        body_node = node.child_by_field_name("body")
+        if name_node is None or body_node is None:
+            return None
+        body = self.statement(body_node)
+        if isinstance(body, m.Subshell):
+            body = m.Seq([body])
+        if not isinstance(body, m.Seq):
+            body = m.Seq([body] if body is not None else [])
+        function = m.FunctionDef(self.text(name_node), body, node.start_point.row + 1)
+        self.functions[function.name] = function
+        return function
+
+    # -- words -----------------------------------------------------------------------------
+    def word(self, node) -> m.Word:
+        text = self.text(node)
+        kind = node.type
+        if kind in ("word", "number"):
+            return m.Word(text, m.LITERAL, _unescape_word(text))
+        if kind == "raw_string":
+            return m.Word(text, m.LITERAL, text[1:-1], quoted=True)
+        if kind == "string":
+            inner = [c for c in node.named_children]
+            if all(c.type == "string_content" for c in inner):
+                return m.Word(text, m.LITERAL, _unescape_double(text[1:-1]), quoted=True)
+            if len(inner) == 1 and inner[0].type in ("simple_expansion", "expansion"):
+                special = self._special(inner[0])
+                if special is not None:
+                    kind_, var = special
+                    return m.Word(text, kind_, var=var, quoted=True)
+            return m.Word(text, m.DYNAMIC, quoted=True)
+        if kind in ("simple_expansion", "expansion"):
+            special = self._special(node)
+            if special is not None:
+                return m.Word(text, special[0], var=special[1])
+            return m.Word(text, m.DYNAMIC)
+        if kind == "concatenation":
+            parts = [self.word(c) for c in node.named_children]
+            if parts and all(p.kind == m.LITERAL for p in parts):
+                return m.Word(text, m.LITERAL, "".join(p.value or "" for p in parts))
+        return m.Word(text, m.DYNAMIC)
+
+    def _special(self, node):
+        """(ARGS|SELF|VAR, name) for `$@`, `${0}`, `${BASH_SOURCE[0]}`, `$var`; None for `${v:-x}`."""
+        named = node.named_children
+        if not named:
+            return None
+        first = named[0]
+        name = self.text(first)
+        if first.type == "subscript":
+            base = first.child_by_field_name("name")
+            index = first.child_by_field_name("index")
+            if base is not None and self.text(base) == "BASH_SOURCE" and index is not None and self.text(index) == "0":
+                return (m.SELF, "BASH_SOURCE")
+            return None
+        if len(named) != 1 or first.type not in ("variable_name", "special_variable_name"):
+            return None
+        if name in _ARGS_NAMES:
+            return (m.ARGS, name)
+        if name in _SELF_NAMES:
+            return (m.SELF, name)
+        if first.type == "variable_name":
+            return (m.VAR, name)
+        return None
+
+    def _nested_in(self, node, skip=None) -> list[m.Seq]:
+        """Command and process substitutions anywhere inside `node`."""
+        found: list[m.Seq] = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current is skip or current.type == "ERROR":
+                continue
+            if current.type in ("command_substitution", "process_substitution"):
+                found.append(self.seq(current.children))
+                continue
+            stack.extend(current.children)
+        return found
+
+
+def _mark_background(node) -> None:
+    if isinstance(node, m.Command):
+        node.background = True
+    elif isinstance(node, m.Subshell):
+        node.background = True
+    elif isinstance(node, (m.Pipeline, m.AndOr)) and node.items:
+        for item in node.items:
+            _mark_background(item)
+    elif isinstance(node, m.Seq):
+        for item in node.items:
+            _mark_background(item)
+    elif isinstance(node, m.Negated):
+        _mark_background(node.body)

@@ -1,0 +1,173 @@
+"""The shell program as rules need it: commands with literal-or-dynamic words, and control structure.
+
+Kept independent of tree-sitter so that rules and the start-up analysis never see a parse tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+# What a word is, as far as privilege and PID 1 reasoning cares.
+LITERAL = "literal"  # a constant: `gosu`, 'redis', "exec su-exec"
+ARGS = "args"  # "$@", $@, "$*", ${@}
+SELF = "self"  # $0, "$BASH_SOURCE", ${BASH_SOURCE[0]}: the script itself
+VAR = "var"  # exactly one variable: $exec_cmd, "${cmd}"
+DYNAMIC = "dynamic"  # anything else with expansions
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    kind: str
+    value: str | None = None  # the literal value, quotes removed (LITERAL only)
+    var: str | None = None  # the variable name (VAR only)
+    quoted: bool = False
+
+
+@dataclass(eq=False)
+class Command:
+    """A simple command: `[VAR=x] name args...`, with nested substitutions kept for searches."""
+
+    words: list[Word]
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    background: bool = False
+    is_test: bool = False  # `[ ... ]` and `[[ ... ]]`
+    nested: list["Seq"] = field(default_factory=list)  # $(...), <(...) inside the words
+
+    @property
+    def name(self) -> str | None:
+        return self.words[0].value if self.words else None
+
+
+@dataclass(eq=False)
+class Assignment:
+    """`name=value` on its own (also `local`/`export`/`readonly name=value`)."""
+
+    name: str
+    value: Word | None
+    line: int
+    column: int
+    nested: list["Seq"] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Seq:
+    items: list["Node"]
+
+
+@dataclass(eq=False)
+class If:
+    branches: list[tuple[Seq, Seq]]  # (condition, body) for `if` and each `elif`
+    else_body: Seq | None
+
+
+@dataclass(eq=False)
+class Case:
+    subject: Word | None
+    items: list[tuple[list[str], Seq]]  # (pattern texts, body)
+
+    @property
+    def has_default(self) -> bool:
+        return any(pattern.strip() in ("*", "'*'", '"*"') for patterns, _ in self.items for pattern in patterns)
+
+
+@dataclass(eq=False)
+class Loop:
+    condition: Seq
+    body: Seq
+
+
+@dataclass(eq=False)
+class AndOr:
+    """`a && b || c`: the first item always runs, the others may not."""
+
+    items: list["Node"]
+    operators: list[str]
+
+
+@dataclass(eq=False)
+class Pipeline:
+    items: list["Node"]
+
+
+@dataclass(eq=False)
+class Subshell:
+    """`( ... )`: an exec inside replaces the subshell, not the script."""
+
+    body: Seq
+    background: bool = False
+
+
+@dataclass(eq=False)
+class Negated:
+    body: "Node"
+
+
+@dataclass(eq=False)
+class FunctionDef:
+    name: str
+    body: Seq
+    line: int
+
+
+Node = Union[Command, Assignment, Seq, If, Case, Loop, AndOr, Pipeline, Subshell, Negated, FunctionDef]
+
+
+@dataclass(eq=False)
+class Damage:
+    """Lines the parser could not read; no finding is raised from inside them."""
+
+    line: int
+    end_line: int
+
+
+@dataclass(eq=False)
+class Script:
+    path: str
+    body: Seq
+    functions: dict[str, FunctionDef]
+    damage: list[Damage]
+    lines: list[str]
+    shebang: str | None = None
+
+    def source_line(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+def iter_commands(node: Node, into_functions: bool = True, into_nested: bool = True):
+    """Every simple command below `node`, in source order."""
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        children: list[Node] = []
+        if isinstance(current, Command):
+            yield current
+            if into_nested:
+                children = list(current.nested)
+        elif isinstance(current, Assignment):
+            if into_nested:
+                children = list(current.nested)
+        elif isinstance(current, Seq):
+            children = current.items
+        elif isinstance(current, If):
+            for condition, body in current.branches:
+                children += [condition, body]
+            if current.else_body:
+                children.append(current.else_body)
+        elif isinstance(current, Case):
+            children = [body for _, body in current.items]
+        elif isinstance(current, Loop):
+            children = [current.condition, current.body]
+        elif isinstance(current, (AndOr, Pipeline)):
+            children = current.items
+        elif isinstance(current, (Subshell, Negated)):
+            children = [current.body]
+        elif isinstance(current, FunctionDef):
+            if into_functions:
+                children = [current.body]
+        stack.extend(reversed(children))
