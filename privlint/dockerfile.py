@@ -171,8 +171,8 @@ def _normalise(lines: list[str], escape: str):
                 break
             if not lines[i].strip():
                 out[i] = escape  # Docker joins across empty lines; dockerfile-parse would stop here
-        if i == n - 1 and lines[i].rstrip().endswith(escape):
-            out[i] = lines[i].rstrip()[:-1]  # a trailing escape at end of file ends the instruction
+        if i == n - 1 and out[i].rstrip().endswith(escape):
+            _end_at_last_line(out, start, i, escape)
         i += 1
         for strip_tabs, _, delimiter in markers:
             body_start = i
@@ -193,9 +193,20 @@ def _normalise(lines: list[str], escape: str):
     return "\n".join(out) + "\n", heredocs, notes
 
 
+def _end_at_last_line(out: list[str], start: int, end: int, escape: str) -> None:
+    """A continuation that runs into the end of the file ends at its last real line, as in Docker."""
+    last = end
+    while last > start and out[last].strip() in ("", escape):
+        out[last] = ""
+        last -= 1
+    out[last] = out[last].rstrip()
+    if out[last].endswith(escape):
+        out[last] = out[last][:-1]
+
+
 def _without_quoted(line: str) -> str:
-    """The line with quoted strings blanked, so `echo "a <<b"` is no heredoc."""
-    return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", lambda m: " " * len(m.group(0)), line)
+    """The line with quoted strings blanked, so `echo "a <<b"` is no heredoc (`<<'EOF'` stays)."""
+    return re.sub(r"(?<!<<)(?<!<<-)(?:'[^']*'|\"(?:[^\"\\]|\\.)*\")", lambda m: " " * len(m.group(0)), line)
 
 
 def _dockerfile_parse(text: str) -> list[dict]:

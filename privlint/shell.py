@@ -13,6 +13,8 @@ import re
 from privlint import shell_model as m
 
 MAX_REPAIRS = 25
+#: Deeper statement nesting is reported as damage: no real script comes near it, and it bounds recursion.
+MAX_NESTING = 100
 
 _PARSER = None
 
@@ -113,6 +115,7 @@ def parse_script(path: str, text: str) -> m.Script:
     tree, parsed, damaged = _parse_with_recovery(data)
     converter = _Converter(parsed)
     body = converter.seq(tree.root_node.children)
+    damaged |= converter.too_deep
     lines = text.splitlines()
     shebang = lines[0] if lines and lines[0].startswith("#!") else None
     return m.Script(path, body, converter.functions, _damage_ranges(damaged), lines, shebang)
@@ -147,6 +150,8 @@ class _Converter:
     def __init__(self, data: bytes):
         self.data = data
         self.functions: dict[str, m.FunctionDef] = {}
+        self.depth = 0
+        self.too_deep: set[int] = set()
         self._line_starts = None
 
     # -- positions -------------------------------------------------------------------------
@@ -183,6 +188,17 @@ class _Converter:
         return m.Seq(items)
 
     def statement(self, node):
+        """Convert one statement; nesting deeper than MAX_NESTING becomes damage, not recursion."""
+        if self.depth >= MAX_NESTING:
+            self.too_deep.update(range(node.start_point.row, node.end_point.row + 1))
+            return None
+        self.depth += 1
+        try:
+            return self._statement(node)
+        finally:
+            self.depth -= 1
+
+    def _statement(self, node):
         kind = node.type
         if kind in ("comment", "ERROR", "heredoc_body", "heredoc_end") or node.is_missing:
             return None

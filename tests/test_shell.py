@@ -1,0 +1,70 @@
+"""tree-sitter-bash with repair: known grammar gaps, damaged lines, and what the model keeps."""
+
+from __future__ import annotations
+
+from privlint.flow import ScriptAnalysis
+from privlint.shell import parse_script
+from privlint.shell_model import ARGS, SELF, VAR, iter_commands
+
+
+def names(text: str) -> list[str]:
+    script = parse_script("s.sh", text)
+    return [c.text for c in iter_commands(script.body) if not c.is_test]
+
+
+def test_double_bracket_with_dots_and_and_is_read_whole():
+    script = parse_script("s.sh", 'if [[ $1 = a.b && $2 = y ]]; then\n  exec gosu app "$@"\nfi\n')
+    assert script.damage == []
+    assert names('if [[ $1 = a.b && $2 = y ]]; then\n  exec gosu app "$@"\nfi\n') == ['exec gosu app "$@"']
+
+
+def test_case_pattern_with_expansion_and_glob():
+    text = 'case ${1} in\n  --${k}=*) exec server "$@" ;;\n  *) exec "$@" ;;\nesac\n'
+    script = parse_script("s.sh", text)
+    assert script.damage == []
+    ends = ScriptAnalysis(script).path_ends()
+    assert {(e.command.line, e.how) for e in ends} == {(2, "exec"), (3, "exec")}
+
+
+def test_brace_inside_regex_bracket():
+    script = parse_script("s.sh", 'if [[ $x =~ ^[a-z}]+$ ]]; then exec a; fi\nexec "$@"\n')
+    assert script.damage == []
+    assert len(ScriptAnalysis(script).path_ends()) == 2
+
+
+def test_fd_redirection_exec_is_not_a_program_exec():
+    script = parse_script("s.sh", "exec 3<>/dev/tcp/db/5432\nexec >/var/log/x 2>&1\nserver\n")
+    assert script.damage == []
+    ends = ScriptAnalysis(script).path_ends()
+    assert [(e.command.text, e.how) for e in ends] == [("server", "end")]
+
+
+def test_damaged_line_is_blanked_and_the_rest_kept():
+    script = parse_script("s.sh", 'sudo a\nX=$(cat /f\nexec gosu app "$@"\n')
+    assert [(d.line, d.end_line) for d in script.damage] == [(2, 2)]
+    assert names('sudo a\nX=$(cat /f\nexec gosu app "$@"\n') == ["sudo a", 'exec gosu app "$@"']
+
+
+def test_no_command_comes_from_a_heredoc_body():
+    assert names("cat <<EOF > /etc/sudoers.d/x\nsudo ALL\nEOF\necho ok\n") == ["cat", "echo ok"]
+    assert names("if true; then\n  cat <<-'EOF'\n\tgosu x y\n\tEOF\nfi\n") == ["true", "cat"]
+
+
+def test_word_kinds():
+    script = parse_script("s.sh", 'x "$@" $0 "${BASH_SOURCE[0]}" ${cmd} "lit"\n')
+    words = next(iter_commands(script.body)).words
+    assert [w.kind for w in words[1:5]] == [ARGS, SELF, SELF, VAR]
+    assert words[5].value == "lit"
+
+
+def test_crlf_script_parses_like_lf():
+    lf = 'set -e\nif [ "$1" = a ]; then\n  exec gosu app "$@"\nfi\nexec "$@"\n'
+    crlf = parse_script("s.sh", lf.replace("\n", "\r\n"))
+    assert crlf.damage == []
+    assert len(ScriptAnalysis(crlf).path_ends()) == 2
+
+
+def test_deep_nesting_does_not_crash():
+    text = "$(" * 3000 + "echo" + ")" * 3000 + "\n" + "if true; then\n" * 2000 + "x\n" + "fi\n" * 2000
+    script = parse_script("s.sh", text)
+    ScriptAnalysis(script).path_ends()
