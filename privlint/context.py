@@ -114,15 +114,14 @@ def _glob_context(source: str, context_dir: str, context_real: str):
         return
     if not any(ch in source for ch in "*?["):
         full = os.path.join(context_dir, source)
-        if _inside(full, context_real):
-            if os.path.isdir(full):
-                yield source, True
-            elif os.path.isfile(full):
-                yield source, False
+        if os.path.isdir(full):
+            yield source, True
+        elif os.path.lexists(full):
+            yield source, False
         return
     directory, pattern = posixpath.split(source)
     base = os.path.join(context_dir, directory)
-    if not _inside(base, context_real) or not os.path.isdir(base):
+    if not os.path.isdir(base) or not _inside(base, context_real):
         return
     try:
         names = sorted(os.listdir(base))

@@ -1,0 +1,198 @@
+"""The command line as a user meets it: formats, exit codes, bad input, directory scans."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from privlint.cli import main
+
+GOOD_SCRIPT = '#!/bin/sh\nset -e\nif [ "$(id -u)" = 0 ]; then\n  exec gosu app "$0" "$@"\nfi\nexec "$@"\n'
+BAD_SCRIPT = '#!/bin/sh\nset -e\nchown app /data\ngosu app "$@"\n'
+
+
+def make_image(folder: Path, script: str = BAD_SCRIPT, dockerfile: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "entrypoint.sh").write_text(script)
+    (folder / "Dockerfile").write_text(dockerfile or (
+        "FROM debian:bookworm\nCOPY entrypoint.sh /usr/local/bin/\n"
+        'ENTRYPOINT ["entrypoint.sh"]\nCMD ["server"]\n'))
+    return folder / "Dockerfile"
+
+
+def run(args, capsys) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_json(args, capsys) -> tuple[int, dict]:
+    code, out, _ = run(["--format", "json", *args], capsys)
+    return code, json.loads(out)
+
+
+def test_text_format_is_one_grep_able_line_per_finding(tmp_path, capsys):
+    dockerfile = make_image(tmp_path / "img")
+    code, out, _ = run(["--format", "text", str(dockerfile)], capsys)
+    assert code == 1
+    script = os.path.join(str(tmp_path / "img"), "entrypoint.sh")
+    assert f"{script}:4:1: PL002 [error] `gosu app \"$@\"` ends the script but is not exec'd" in out
+
+
+def test_json_document_shape(tmp_path, capsys):
+    code, report = run_json([str(make_image(tmp_path / "img"))], capsys)
+    assert code == 1
+    assert report["version"]
+    finding = report["findings"][0]
+    assert set(finding) == {"rule", "name", "severity", "path", "line", "column", "end_line", "message", "fix"}
+    assert (finding["rule"], finding["name"], finding["severity"]) == ("PL002", "missing-exec", "error")
+    assert report["errors"] == []
+
+
+def test_clean_image_exits_zero(tmp_path, capsys):
+    code, report = run_json([str(make_image(tmp_path / "img", GOOD_SCRIPT))], capsys)
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_warnings_do_not_fail(tmp_path, capsys):
+    dockerfile = make_image(tmp_path / "img", GOOD_SCRIPT, "FROM debian\nUSER app\nCMD python app.py\n")
+    code, report = run_json([str(dockerfile)], capsys)
+    assert [f["rule"] for f in report["findings"]] == ["PL005"]
+    assert code == 0
+
+
+def test_explicit_pair_lints_the_script_as_the_entrypoint(tmp_path, capsys):
+    dockerfile = make_image(tmp_path / "img", GOOD_SCRIPT)
+    other = tmp_path / "other.sh"
+    other.write_text(BAD_SCRIPT)
+    code, report = run_json([str(dockerfile), str(other)], capsys)
+    assert [(f["rule"], f["path"]) for f in report["findings"]] == [("PL002", str(other))]
+
+
+def test_script_alone_is_judged_as_an_entrypoint_without_pl003(tmp_path, capsys):
+    script = tmp_path / "entrypoint.sh"
+    script.write_text("#!/bin/sh\npython app.py\n")
+    code, report = run_json([str(script)], capsys)
+    assert [f["rule"] for f in report["findings"]] == ["PL002"]
+
+
+def test_missing_input_is_exit_2_and_others_still_linted(tmp_path, capsys):
+    dockerfile = make_image(tmp_path / "img")
+    code, report = run_json([str(tmp_path / "nope.sh"), str(dockerfile)], capsys)
+    assert code == 2
+    assert report["errors"][0]["path"] == str(tmp_path / "nope.sh")
+    assert [f["rule"] for f in report["findings"]] == ["PL002"]
+
+
+def test_binary_file_named_like_a_dockerfile_is_skipped(tmp_path, capsys):
+    binary = tmp_path / "bin" / "Dockerfile"
+    binary.parent.mkdir()
+    binary.write_bytes(b"FROM a\x00\x01\x02")
+    dockerfile = make_image(tmp_path / "img")
+    code, report = run_json([str(binary), str(dockerfile)], capsys)
+    assert code == 2
+    assert "binary" in report["errors"][0]["message"]
+    assert [f["rule"] for f in report["findings"]] == ["PL002"]
+
+
+def test_oversized_file_is_skipped_with_a_message(tmp_path, capsys, monkeypatch):
+    from privlint import source
+
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(source.read_source, "__defaults__", (100,))
+    big = tmp_path / "Dockerfile"
+    big.write_text("FROM a\n" + "# x\n" * 100)
+    code, report = run_json([str(big)], capsys)
+    assert code == 2 and "limit" in report["errors"][0]["message"]
+
+
+def test_directory_scan_finds_dockerfiles_and_skips_vendored_trees(tmp_path, capsys):
+    make_image(tmp_path / "svc" / "api")
+    (tmp_path / "svc" / "ci.dockerfile").write_text("FROM debian\nUSER app\nCMD python x.py\n")
+    make_image(tmp_path / "node_modules" / "pkg")
+    make_image(tmp_path / ".git" / "x")
+    venv = tmp_path / "env"
+    make_image(venv)
+    (venv / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "svc", target_is_directory=True)
+    code, report = run_json([str(tmp_path)], capsys)
+    paths = {os.path.relpath(f["path"], tmp_path) for f in report["findings"]}
+    assert paths == {"svc/api/entrypoint.sh", "svc/ci.dockerfile"}
+
+
+def test_entrypoint_not_found_is_one_note_and_dockerfile_still_linted(tmp_path, capsys):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM postgres:16\nENTRYPOINT docker-entrypoint.sh\n")
+    code, report = run_json([str(dockerfile)], capsys)
+    assert [f["rule"] for f in report["findings"]] == ["PL005"]
+    assert len(report["notes"]) == 1 and "docker-entrypoint.sh" in report["notes"][0]["message"]
+
+
+def test_reference_outside_the_context_is_never_read(tmp_path, capsys):
+    secret = tmp_path / "outside.sh"
+    secret.write_text("sudo rm -rf /\n")
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "link.sh").symlink_to(secret)
+    (context / "Dockerfile").write_text("FROM a\nUSER app\nCOPY link.sh /e.sh\nENTRYPOINT [\"/e.sh\"]\n")
+    code, report = run_json([str(context / "Dockerfile")], capsys)
+    assert report["findings"] == []
+    assert "outside the build context" in report["notes"][0]["message"]
+
+
+def test_context_option_changes_where_copy_sources_are_found(tmp_path, capsys):
+    make_image(tmp_path / "ctx")
+    dockerfile = tmp_path / "docker" / "Dockerfile"
+    dockerfile.parent.mkdir()
+    dockerfile.write_text((tmp_path / "ctx" / "Dockerfile").read_text())
+    code, report = run_json(["--context", str(tmp_path / "ctx"), str(dockerfile)], capsys)
+    assert [f["rule"] for f in report["findings"]] == ["PL002"]
+
+
+def test_rich_output_prints_file_text_literally(tmp_path, capsys):
+    script = tmp_path / "entrypoint.sh"
+    script.write_text('#!/bin/sh\necho "[bold red]x[/] \x1b]0;pwned\x07 \x1b[2J"\ngosu app "[link=http://e]x" "$@"\n')
+    main(["--format", "rich", "--no-color", str(script)])
+    out = capsys.readouterr().out
+    assert "[link=http://e]x" in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+
+
+def test_text_output_escapes_control_characters(tmp_path, capsys):
+    script = tmp_path / "e\x1b[31m.sh"
+    script.write_text('#!/bin/sh\nserver "$@"\n')
+    code, out, _ = run(["--format", "text", str(script)], capsys)
+    assert "\x1b" not in out and "\\x1b[31m" in out
+
+
+def test_rich_summary_counts(tmp_path, capsys):
+    main(["--format", "rich", "--no-color", str(make_image(tmp_path / "img"))])
+    out = capsys.readouterr().out
+    assert "2 files checked: 1 error, 0 warnings, 0 infos" in out
+    assert "fix: Prefix it with exec" in out
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--format", "xml", "x"])
+    assert exit_info.value.code == 2
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "privlint", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("privlint ")
+
+
+def test_forced_dockerfile_name(tmp_path, capsys):
+    build = tmp_path / "build.txt"
+    build.write_text("FROM debian\nUSER app\nENTRYPOINT /x\n")
+    code, report = run_json(["--dockerfile", str(build)], capsys)
+    assert [f["rule"] for f in report["findings"]] == ["PL005"]
