@@ -84,13 +84,14 @@ def _read(path: str, result: Result, named: bool = True):
     return source
 
 
-def _load_script(path: str, is_entrypoint: bool, result: Result, text: str | None = None) -> StartupScript | None:
+def _load_script(path: str, is_entrypoint: bool, result: Result, text: str | None = None,
+                 line_offset: int = 0) -> StartupScript | None:
     if text is None:
         source = _read(path, result)
         if source is None:
             return None
         text = source.text
-    script = parse_script(path, text)
+    script = parse_script(path, text, line_offset)
     return StartupScript(script, ScriptAnalysis(script), is_entrypoint)
 
 
@@ -114,8 +115,8 @@ def _resolve_entrypoint(startup: Startup, context: str, result: Result) -> None:
                                  "context: not read"))
         return
     if resolved.heredoc is not None:
-        padding = "\n" * (resolved.heredoc.line - 1)
-        startup.script = _load_script(dockerfile.path, True, result, padding + resolved.heredoc.body)
+        heredoc = resolved.heredoc
+        startup.script = _load_script(dockerfile.path, True, result, heredoc.body, heredoc.line - 1)
         return
     result.scripts_read.append(os.path.realpath(resolved.file))
     source = _read(resolved.file, result, named=False)

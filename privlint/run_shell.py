@@ -1,8 +1,8 @@
 """Shell text of RUN (and shell-form ENTRYPOINT/CMD) laid out at the Dockerfile's own lines and columns.
 
-Rows before the instruction are empty, the keyword and `--flags` are blanked, comment and empty lines
-inside the continuation become a lone `\\` (Docker drops them), so every position tree-sitter reports is
-the Dockerfile's position.
+Each source comes with the line offset it starts at; the keyword and `--flags` are blanked, comment and
+empty lines inside the continuation become a lone `\\` (Docker drops them), so every position
+tree-sitter reports maps to the Dockerfile's own line and column.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
 _LEADING = re.compile(r"\s*[A-Za-z]+")
 
 
-def instruction_shell(dockerfile: Dockerfile, instruction: Instruction) -> list[str]:
-    """Shell sources (usually one) holding the commands the instruction runs."""
+def instruction_shell(dockerfile: Dockerfile, instruction: Instruction) -> list[tuple[str, int]]:
+    """(shell source, line offset) pairs, usually one, holding the commands the instruction runs."""
     lines = dockerfile.lines
     first, last = instruction.line - 1, min(instruction.end_line, len(lines)) - 1
-    rows = [""] * first
+    rows = []
     for index in range(first, last + 1):
         text = lines[index]
         if index > first and (not text.strip() or text.lstrip().startswith("#")):
             text = " " * len(text) + dockerfile.escape
         rows.append(text)
-    rows[first] = _blank_keyword_and_flags(rows[first:], dockerfile.escape)
+    rows[0] = _blank_keyword_and_flags(rows, dockerfile.escape)
     if dockerfile.escape == "`":
         rows = [row[:-1] + "\\" if row.rstrip().endswith("`") else row for row in rows]
     head = "\n".join(rows) + "\n"
@@ -34,11 +34,11 @@ def instruction_shell(dockerfile: Dockerfile, instruction: Instruction) -> list[
         remaining = _strip_heredoc_operators(head)
         for heredoc in instruction.heredocs:
             if _runs_body_as_shell(remaining, heredoc):
-                sources.append(_heredoc_source(heredoc))
+                sources.append((heredoc.body, heredoc.line - 1))
         if remaining.strip():
-            sources.append(remaining)
+            sources.append((remaining, first))
         return sources
-    return [head]
+    return [(head, first)]
 
 
 def _blank_keyword_and_flags(rows: list[str], escape: str) -> str:
@@ -79,7 +79,3 @@ def _runs_body_as_shell(head: str, heredoc: Heredoc) -> bool:
         return True
     program = words[0].rsplit("/", 1)[-1]
     return program in _SHELLS and not any(not w.startswith("-") for w in words[1:] if w not in ("-c",))
-
-
-def _heredoc_source(heredoc: Heredoc) -> str:
-    return "\n" * (heredoc.line - 1) + heredoc.body

@@ -109,22 +109,22 @@ def _parse_with_recovery(data: bytes):
     return tree, data, damaged
 
 
-def parse_script(path: str, text: str) -> m.Script:
-    """Parse a whole script file."""
+def parse_script(path: str, text: str, line_offset: int = 0) -> m.Script:
+    """Parse a script; `line_offset` places it inside a larger file (a RUN body in a Dockerfile)."""
     data = text.encode("utf-8", "surrogateescape")
     tree, parsed, damaged = _parse_with_recovery(data)
-    converter = _Converter(parsed)
+    converter = _Converter(parsed, line_offset)
     body = converter.seq(tree.root_node.children)
     damaged |= converter.too_deep
     lines = text.splitlines()
     shebang = lines[0] if lines and lines[0].startswith("#!") else None
-    return m.Script(path, body, converter.functions, _damage_ranges(damaged), lines, shebang)
+    return m.Script(path, body, converter.functions, _damage_ranges(damaged, line_offset), lines, shebang)
 
 
-def _damage_ranges(rows: set[int]) -> list[m.Damage]:
+def _damage_ranges(rows: set[int], line_offset: int) -> list[m.Damage]:
     ranges: list[m.Damage] = []
     for row in sorted(rows):
-        line = row + 1
+        line = row + 1 + line_offset
         if ranges and ranges[-1].end_line + 1 >= line:
             ranges[-1].end_line = line
         else:
@@ -147,30 +147,27 @@ _SELF_NAMES = {"0", "BASH_SOURCE"}
 class _Converter:
     """Turn tree-sitter nodes into `shell_model` nodes, skipping ERROR subtrees."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, line_offset: int = 0):
         self.data = data
+        self.line_offset = line_offset
         self.functions: dict[str, m.FunctionDef] = {}
         self.depth = 0
         self.too_deep: set[int] = set()
-        self._line_starts = None
 
     # -- positions -------------------------------------------------------------------------
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
 
-    def column(self, point) -> int:
-        """1-based character column (tree-sitter counts bytes)."""
-        row_start = self.data.rfind(b"\n", 0, self._offset(point)) + 1
-        prefix = self.data[row_start:row_start + point.column]
-        return len(prefix.decode("utf-8", "replace")) + 1
+    def start(self, node) -> tuple[int, int]:
+        """1-based (line, character column) of the node's start; tree-sitter counts bytes."""
+        return self._position(node.start_byte, node.start_point)
 
-    def _offset(self, point) -> int:
-        if self._line_starts is None:
-            starts = [0]
-            for match in re.finditer(b"\n", self.data):
-                starts.append(match.end())
-            self._line_starts = starts
-        return self._line_starts[point.row] + point.column
+    def end(self, node) -> tuple[int, int]:
+        return self._position(node.end_byte, node.end_point)
+
+    def _position(self, offset: int, point) -> tuple[int, int]:
+        prefix = self.data[offset - point.column:offset]
+        return point.row + 1 + self.line_offset, len(prefix.decode("utf-8", "replace")) + 1
 
     # -- statements ------------------------------------------------------------------------
     def seq(self, nodes) -> m.Seq:
@@ -266,15 +263,12 @@ class _Converter:
             nested += self._nested_in(target)
         if not words and not prefix_assignments:
             return None
-        start, end = node.start_point, node.end_point
-        return m.Command(words, start.row + 1, self.column(start), end.row + 1, self.column(end),
-                         self.text(node), nested=nested)
+        return m.Command(words, *self.start(node), *self.end(node), self.text(node), nested=nested)
 
     def test_command(self, node) -> m.Command:
-        start, end = node.start_point, node.end_point
         words = [m.Word("[", m.LITERAL, "[")]
-        return m.Command(words, start.row + 1, self.column(start), end.row + 1, self.column(end),
-                         self.text(node), is_test=True, nested=self._nested_in(node))
+        return m.Command(words, *self.start(node), *self.end(node), self.text(node), is_test=True,
+                         nested=self._nested_in(node))
 
     def assignment(self, node) -> m.Assignment | None:
         name_node = node.child_by_field_name("name")
@@ -282,9 +276,7 @@ class _Converter:
         if name_node is None:
             return None
         value = self.word(value_node) if value_node is not None else m.Word("", m.LITERAL, "")
-        start = node.start_point
-        return m.Assignment(self.text(name_node), value, start.row + 1, self.column(start),
-                            nested=self._nested_in(node))
+        return m.Assignment(self.text(name_node), value, *self.start(node), nested=self._nested_in(node))
 
     def if_statement(self, node) -> m.If:
         branches: list[tuple[m.Seq, m.Seq]] = []
@@ -378,7 +370,7 @@ class _Converter:
             body = m.Seq([body])
         if not isinstance(body, m.Seq):
             body = m.Seq([body] if body is not None else [])
-        function = m.FunctionDef(self.text(name_node), body, node.start_point.row + 1)
+        function = m.FunctionDef(self.text(name_node), body, self.start(node)[0])
         self.functions[function.name] = function
         return function
 

@@ -123,8 +123,8 @@ class Startup:
         result = []
         for instruction in (self.chain.entrypoint, self.chain.cmd):
             if instruction is not None and instruction.exec_form is None:
-                for source in instruction_shell(self.dockerfile, instruction):
-                    result.append((instruction, parse_script(self.dockerfile.path, source)))
+                for source, offset in instruction_shell(self.dockerfile, instruction):
+                    result.append((instruction, parse_script(self.dockerfile.path, source, offset)))
         return result
 
     @cached_property
@@ -148,8 +148,8 @@ class Startup:
         for stage in self.dockerfile.stages:
             for instruction in stage.instructions:
                 if instruction.keyword == "RUN" and instruction.exec_form is None:
-                    for source in instruction_shell(self.dockerfile, instruction):
-                        result.append((stage, instruction, parse_script(self.dockerfile.path, source)))
+                    for source, offset in instruction_shell(self.dockerfile, instruction):
+                        result.append((stage, instruction, parse_script(self.dockerfile.path, source, offset)))
         return result
 
     @cached_property
