@@ -165,39 +165,14 @@ def _tokens(text: str) -> set[str]:
 
 def _pipelines_and_commands(node: m.Node):
     """Pipelines as wholes, and simple commands outside pipelines (nested ones included)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
+    for current in m.walk(node, stop=lambda n: isinstance(n, m.Pipeline)):
         if isinstance(current, m.Pipeline):
             yield current
-            for item in current.items:
-                for command in m.iter_commands(item):
-                    for nested in command.nested:
-                        stack.append(nested)
-            continue
-        if isinstance(current, m.Command):
+            for command in m.iter_commands(current, into_nested=False):
+                for nested in command.nested:
+                    yield from _pipelines_and_commands(nested)
+        elif isinstance(current, m.Command):
             yield current
-            stack.extend(current.nested)
-            continue
-        if isinstance(current, m.Seq):
-            stack.extend(reversed(current.items))
-        elif isinstance(current, m.If):
-            for condition, body in current.branches:
-                stack += [condition, body]
-            if current.else_body:
-                stack.append(current.else_body)
-        elif isinstance(current, m.Case):
-            stack.extend(body for _, body in current.items)
-        elif isinstance(current, m.Loop):
-            stack += [current.condition, current.body]
-        elif isinstance(current, m.AndOr):
-            stack.extend(reversed(current.items))
-        elif isinstance(current, (m.Subshell, m.Negated)):
-            stack.append(current.body)
-        elif isinstance(current, m.FunctionDef):
-            stack.append(current.body)
-        elif isinstance(current, m.Assignment):
-            stack.extend(current.nested)
 
 
 def _output_of(fetcher: str | None, values: list[str], url: str) -> str | None:

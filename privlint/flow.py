@@ -65,26 +65,9 @@ class Variables:
 
 
 def _iter_assignments(node: m.Node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
+    for current in m.walk(node, into_functions=False, into_nested=False):
         if isinstance(current, m.Assignment):
             yield current
-        elif isinstance(current, m.Seq):
-            stack.extend(current.items)
-        elif isinstance(current, m.If):
-            for condition, body in current.branches:
-                stack += [condition, body]
-            if current.else_body:
-                stack.append(current.else_body)
-        elif isinstance(current, m.Case):
-            stack.extend(body for _, body in current.items)
-        elif isinstance(current, m.Loop):
-            stack += [current.condition, current.body]
-        elif isinstance(current, (m.AndOr, m.Pipeline)):
-            stack.extend(current.items)
-        elif isinstance(current, (m.Subshell, m.Negated)):
-            stack.append(current.body)
 
 
 class ScriptAnalysis:

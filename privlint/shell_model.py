@@ -135,39 +135,43 @@ class Script:
     lines: list[str]
     shebang: str | None = None
 
-    def source_line(self, line: int) -> str:
-        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+def children(node: Node, into_functions: bool = True, into_nested: bool = True) -> list[Node]:
+    """The nodes directly inside `node`, in source order: the one place that knows the structure."""
+    if isinstance(node, (Command, Assignment)):
+        return list(node.nested) if into_nested else []
+    if isinstance(node, Seq):
+        return node.items
+    if isinstance(node, If):
+        found: list[Node] = []
+        for condition, body in node.branches:
+            found += [condition, body]
+        return found + ([node.else_body] if node.else_body else [])
+    if isinstance(node, Case):
+        return [body for _, body in node.items]
+    if isinstance(node, Loop):
+        return [node.condition, node.body]
+    if isinstance(node, (AndOr, Pipeline)):
+        return node.items
+    if isinstance(node, (Subshell, Negated)):
+        return [node.body]
+    if isinstance(node, FunctionDef):
+        return [node.body] if into_functions else []
+    return []
+
+
+def walk(node: Node, into_functions: bool = True, into_nested: bool = True, stop=None):
+    """Every node below `node` (itself included), depth first in source order; `stop(n)` prunes."""
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if stop is None or not stop(current):
+            stack.extend(reversed(children(current, into_functions, into_nested)))
 
 
 def iter_commands(node: Node, into_functions: bool = True, into_nested: bool = True):
     """Every simple command below `node`, in source order."""
-    stack: list[Node] = [node]
-    while stack:
-        current = stack.pop()
-        children: list[Node] = []
+    for current in walk(node, into_functions, into_nested):
         if isinstance(current, Command):
             yield current
-            if into_nested:
-                children = list(current.nested)
-        elif isinstance(current, Assignment):
-            if into_nested:
-                children = list(current.nested)
-        elif isinstance(current, Seq):
-            children = current.items
-        elif isinstance(current, If):
-            for condition, body in current.branches:
-                children += [condition, body]
-            if current.else_body:
-                children.append(current.else_body)
-        elif isinstance(current, Case):
-            children = [body for _, body in current.items]
-        elif isinstance(current, Loop):
-            children = [current.condition, current.body]
-        elif isinstance(current, (AndOr, Pipeline)):
-            children = current.items
-        elif isinstance(current, (Subshell, Negated)):
-            children = [current.body]
-        elif isinstance(current, FunctionDef):
-            if into_functions:
-                children = [current.body]
-        stack.extend(reversed(children))

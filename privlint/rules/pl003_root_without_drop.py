@@ -12,6 +12,14 @@ RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
 _FIX = ("Add `USER app` (after creating the user), or drop in the entrypoint with "
         "`exec gosu app \"$@\"` after the root-only set-up")
 
+#: Main programs that start as root on purpose: still reported, as warnings that say why.
+_MANAGED_BY_THEMSELVES = [
+    (SELF_DROPPING_SERVERS, "{names} runs as root ({who}); it drops its workers' privileges itself, "
+                            "but the master process stays root"),
+    (SUPERVISORS, "process supervisor {names} runs as root ({who}) by design: make each service drop "
+                  "privileges (s6-setuidgid, `user=` in supervisord)"),
+]
+
 
 def check(startup):
     user = startup.user
@@ -29,18 +37,11 @@ def check(startup):
     who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction (the base image's root)"
     programs = startup.main_programs()
     path = startup.dockerfile.path
-    if programs and programs <= SELF_DROPPING_SERVERS:
-        names = ", ".join(sorted(programs))
-        yield RULE.at(path, user.line, 1,
-                      f"{names} runs as root ({who}); it drops its workers' privileges itself, "
-                      "but the master process stays root", _FIX, severity=Severity.WARNING)
-        return
-    if programs and programs <= SUPERVISORS:
-        names = ", ".join(sorted(programs))
-        yield RULE.at(path, user.line, 1,
-                      f"process supervisor {names} runs as root ({who}) by design: make each service drop "
-                      "privileges (s6-setuidgid, `user=` in supervisord)", _FIX, severity=Severity.WARNING)
-        return
+    for group, template in _MANAGED_BY_THEMSELVES:
+        if programs and programs <= group:
+            message = template.format(names=", ".join(sorted(programs)), who=who)
+            yield RULE.at(path, user.line, 1, message, _FIX, severity=Severity.WARNING)
+            return
     where = "the entrypoint script" if startup.script is not None else "ENTRYPOINT/CMD"
     yield RULE.at(path, user.line, 1,
                   f"the main process runs as root ({who}) and {where} never drops privileges", _FIX)
