@@ -34,7 +34,7 @@ def check(startup):
         return
     if startup.drops_privileges():
         return
-    who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction (the base image's root)"
+    who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction, so the base image's root"
     programs = startup.main_programs()
     path = startup.dockerfile.path
     for group, template in _MANAGED_BY_THEMSELVES:
