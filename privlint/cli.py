@@ -15,7 +15,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="privlint",
         description="Lint the privilege handover between a Dockerfile and its entrypoint script.",
-        epilog="Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage error or unreadable input.",
+        epilog="Also: `privlint rules` lists the rules, `privlint explain PL002` shows one. "
+               "Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage error or unreadable input.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="Dockerfiles, entrypoint scripts or directories to lint")
@@ -40,6 +41,9 @@ class _Options:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("rules", "explain"):
+        return _catalogue_command(argv[0], argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.paths and not args.dockerfile:
@@ -63,6 +67,33 @@ def main(argv: list[str] | None = None) -> int:
         name = "rich" if stream.isatty() else "text"
     report.get(name).render(result, stream, _Options(args, stream))
     return exit_code(result)
+
+
+def _catalogue_command(command: str, rest: list[str]) -> int:
+    """`privlint rules` lists the rules; `privlint explain PL002` shows a rule's page."""
+    from privlint.catalogue_pages import page
+    from privlint.rules import RULES
+
+    if command == "rules":
+        for rule_id, module in RULES.items():
+            rule = module.RULE
+            print(f"{rule.id}  {rule.name:<26} {rule.severity.label:<8} {rule.summary}")
+        return EXIT_CLEAN
+    if len(rest) != 1 or rest[0].upper() not in RULES:
+        print(f"privlint: error: explain takes one rule id ({', '.join(RULES)})", file=sys.stderr)
+        return EXIT_ERROR
+    text = page(rest[0])
+    if text is None:
+        print(f"privlint: error: the page of {rest[0].upper()} is missing from this installation", file=sys.stderr)
+        return EXIT_ERROR
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+    return EXIT_CLEAN
 
 
 def exit_code(result) -> int:

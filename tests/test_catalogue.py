@@ -1,0 +1,31 @@
+"""Every registered rule has a page in rules/, every page a rule, and the two agree."""
+
+from __future__ import annotations
+
+import re
+
+from privlint.catalogue_pages import page, page_ids
+from privlint.cli import main
+from privlint.rules import RULES
+
+
+def test_every_rule_has_a_page_and_every_page_a_rule():
+    assert page_ids() == sorted(RULES)
+
+
+def test_pages_agree_with_the_registry():
+    for rule_id, module in RULES.items():
+        text = page(rule_id)
+        assert text.splitlines()[0] == f"# {rule_id} {module.RULE.name}"
+        assert re.search(rf"^Severity: {module.RULE.severity.label} ", text, re.M), rule_id
+        for section in ("## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References"):
+            assert section in text, (rule_id, section)
+
+
+def test_rules_and_explain_commands(capsys):
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listing] == list(RULES)
+    assert main(["explain", "pl002"]) == 0
+    assert capsys.readouterr().out.startswith("# PL002 missing-exec")
+    assert main(["explain", "PL999"]) == 2
