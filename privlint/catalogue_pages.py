@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 
 
 def _folder() -> str:
@@ -34,3 +36,34 @@ def page_ids() -> list[str]:
     except OSError:
         return []
     return sorted(name[:-3] for name in names if name.startswith("PL") and name.endswith(".md"))
+
+
+@dataclass(frozen=True)
+class RuleDescriptor:
+    """What a reporter may know of a rule: data only, never its code."""
+
+    id: str
+    name: str
+    severity: object
+    summary: str
+    description: str
+    page: str
+    help_uri: str
+
+
+def descriptors() -> list[RuleDescriptor]:
+    from privlint import __url__
+    from privlint.rules import RULES
+
+    found = []
+    for rule_id, module in RULES.items():
+        rule = module.RULE
+        text = page(rule_id) or ""
+        found.append(RuleDescriptor(rule.id, rule.name, rule.severity, rule.summary, _what_it_does(text),
+                                    text, f"{__url__}/blob/main/rules/{rule.id}.md"))
+    return found
+
+
+def _what_it_does(text: str) -> str:
+    match = re.search(r"^## What it does\n(.*?)(?:\n\n|\n##)", text, re.S | re.M)
+    return " ".join(match.group(1).split()) if match else ""

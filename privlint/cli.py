@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="lint FILE as a Dockerfile whatever its name (repeatable)")
     parser.add_argument("--context", metavar="DIR",
                         help="build context for COPY/ADD (default: the Dockerfile's folder)")
-    parser.add_argument("--format", choices=("auto", "rich", "text", "json"), default="auto",
+    parser.add_argument("--format", choices=("auto", "rich", "text", "json", "sarif"), default="auto",
                         help="output format (auto: rich on a terminal, text otherwise)")
     parser.add_argument("--no-color", action="store_true", help="no colours (also set by NO_COLOR)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print findings only: no notes, no summary")
@@ -38,6 +38,11 @@ class _Options:
         self.no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
         self.force_terminal = None
         self.stream = stream
+        self.rules = []
+        if args.format == "sarif":
+            from privlint.catalogue_pages import descriptors
+
+            self.rules = descriptors()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-FORMATS = ("auto", "rich", "text", "json")
+FORMATS = ("auto", "rich", "text", "json", "sarif")
 
 
 def get(name: str):
     if name == "json":
         from privlint.report import json_report as module
+    elif name == "sarif":
+        from privlint.report import sarif_report as module
     elif name == "rich":
         from privlint.report import rich_report as module
     else:

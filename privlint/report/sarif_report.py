@@ -1,0 +1,124 @@
+"""SARIF 2.1.0 for code scanning: every rule described, results with stable fingerprints.
+
+The rule descriptions come in as data (`options.rules`), so this module knows no rule's code.
+`primaryLocationLineHash` hashes the rule, the path and the line's normalised text, not its number,
+so inserting lines above a finding keeps the alert the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from urllib.parse import quote
+
+from privlint import __url__, __version__
+from privlint.finding import Severity
+
+SRCROOT = "%SRCROOT%"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "1.0"}
+
+
+def render(result, stream, options) -> None:
+    stream.write(json.dumps(document(result, options), indent=2, ensure_ascii=True) + "\n")
+
+
+def document(result, options) -> dict:
+    rules = list(options.rules)
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    root = os.path.abspath(os.getcwd())
+    occurrences: dict[str, int] = {}
+    results = []
+    for finding in result.findings:
+        results.append(_result(finding, index.get(finding.rule), result.sources, root, occurrences))
+    notifications = [
+        {"level": "error", "message": {"text": error.message},
+         "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.path, root)}}]}
+        for error in result.errors
+    ] + [
+        {"level": "note", "message": {"text": note.message},
+         "locations": [{"physicalLocation": {"artifactLocation": _artifact(note.path, root)}}]}
+        for note in result.notes
+    ]
+    invocation = {"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "privlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": __url__,
+                "rules": [_descriptor(rule) for rule in rules],
+            }},
+            "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(root)}},
+            "invocations": [invocation],
+            "results": results,
+        }],
+    }
+
+
+def _descriptor(rule) -> dict:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.description or rule.summary},
+        "help": {"text": rule.page or rule.summary, "markdown": rule.page or rule.summary},
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {
+            "tags": ["security", "docker", "privilege"] if rule.id != "PL900" else ["parse"],
+            "security-severity": _SECURITY_SEVERITY[rule.severity],
+            "precision": "high",
+        },
+    }
+
+
+def _result(finding, rule_index, sources, root, occurrences) -> dict:
+    region = {"startLine": finding.line, "startColumn": finding.column}
+    if finding.end_line:
+        region["endLine"] = finding.end_line
+    if finding.end_column and finding.end_line == finding.line and finding.end_column > finding.column:
+        region["endColumn"] = finding.end_column
+    lines = sources.get(finding.path, [])
+    text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+    key = _line_hash(finding.rule, _relative(finding.path, root), text)
+    occurrences[key] = occurrences.get(key, 0) + 1
+    result = {
+        "ruleId": finding.rule,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": f"{finding.message}. Fix: {finding.fix}"},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _artifact(finding.path, root),
+            "region": region,
+        }}],
+        "partialFingerprints": {"primaryLocationLineHash": f"{key}:{occurrences[key]}"},
+    }
+    if rule_index is not None:
+        result["ruleIndex"] = rule_index
+    return result
+
+
+def _line_hash(rule: str, path: str, line_text: str) -> str:
+    normalised = " ".join(line_text.split())
+    return hashlib.sha256(f"{rule}\0{path}\0{normalised}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _relative(path: str, root: str) -> str:
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root)
+    return absolute if relative.startswith("..") else relative
+
+
+def _artifact(path: str, root: str) -> dict:
+    relative = _relative(path, root)
+    if os.path.isabs(relative):
+        return {"uri": "file://" + quote(relative.replace(os.sep, "/"), safe="/")}
+    return {"uri": quote(relative.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _directory_uri(root: str) -> str:
+    return "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/", safe="/")
