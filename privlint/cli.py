@@ -7,6 +7,7 @@ import os
 import sys
 
 from privlint import __version__
+from privlint.config import FAIL_ON, ConfigError, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -16,7 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="privlint",
         description="Lint the privilege handover between a Dockerfile and its entrypoint script.",
         epilog="Also: `privlint rules` lists the rules, `privlint explain PL002` shows one. "
-               "Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage error or unreadable input.",
+               "Exit codes: 0 nothing that fails, 1 findings that fail (--fail-on), "
+               "2 usage or configuration error, or an input that could not be read.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="Dockerfiles, entrypoint scripts or directories to lint")
@@ -24,22 +26,41 @@ def build_parser() -> argparse.ArgumentParser:
                         help="lint FILE as a Dockerfile whatever its name (repeatable)")
     parser.add_argument("--context", metavar="DIR",
                         help="build context for COPY/ADD (default: the Dockerfile's folder)")
-    parser.add_argument("--format", choices=("auto", "rich", "text", "json", "sarif"), default="auto",
-                        help="output format (auto: rich on a terminal, text otherwise)")
+    parser.add_argument("--format", choices=FORMATS, default="auto",
+                        help="output format (auto: github under GitHub Actions, rich on a terminal, else text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (summary still printed)")
     parser.add_argument("--no-color", action="store_true", help="no colours (also set by NO_COLOR)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print findings only: no notes, no summary")
+    rules = parser.add_argument_group("rules and configuration")
+    rules.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching for one")
+    rules.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    rules.add_argument("--select", metavar="IDS", help="only these rules (comma-separated ids or prefixes)")
+    rules.add_argument("--extend-select", metavar="IDS", help="these rules too")
+    rules.add_argument("--ignore", metavar="IDS", help="not these rules")
+    rules.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that makes the exit code 1 (default: error)")
+    rules.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="skip files matching GLOB (repeatable)")
+    rules.add_argument("--disable-ignore-pragma", action="store_true",
+                       help="ignore every inline `# privlint ignore=` pragma")
+    rules.add_argument("--report-unused-ignores", action="store_true",
+                       help="report pragmas that silence nothing (PL901)")
     parser.add_argument("--version", action="version", version=f"privlint {__version__}")
     return parser
 
 
+FORMATS = ("auto", "rich", "text", "json", "sarif", "github")
+
+
 class _Options:
-    def __init__(self, args, stream):
+    """What a reporter may know of the command line: presentation only."""
+
+    def __init__(self, args, stream, name):
         self.quiet = args.quiet
-        self.no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
+        self.no_color = args.no_color or bool(os.environ.get("NO_COLOR")) or args.output is not None
         self.force_terminal = None
         self.stream = stream
         self.rules = []
-        if args.format == "sarif":
+        if name == "sarif":
             from privlint.catalogue_pages import descriptors
 
             self.rules = descriptors()
@@ -55,23 +76,79 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("privlint: error: give at least one PATH (a Dockerfile, a script or a directory)", file=sys.stderr)
         return EXIT_ERROR
-    if args.context is not None and not os.path.isdir(args.context):
-        print(f"privlint: error: --context {args.context}: not a directory", file=sys.stderr)
+    try:
+        settings = _settings(args)
+    except ConfigError as error:
+        print(f"privlint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if settings.context is not None and not os.path.isdir(settings.context):
+        print(f"privlint: error: context {settings.context}: not a directory", file=sys.stderr)
         return EXIT_ERROR
 
-    from privlint.lint import plan_and_lint
+    from privlint.lint import Linter
 
-    result = plan_and_lint(args.paths, args.dockerfile, args.context)
+    result = Linter(settings, args.report_unused_ignores).lint_paths(args.paths, args.dockerfile)
     result.findings.sort(key=lambda finding: finding.sort_key)
+    return _report(args, result, settings)
 
+
+def _settings(args) -> Settings:
+    """Configuration file (unless --isolated), then the command line on top."""
+    from privlint.config import check_rule_ids, find_config, load_config
+    from privlint.rules import RULES
+
+    all_ids = list(RULES)
+    settings = Settings()
+    if args.config:
+        settings = load_config(args.config, all_ids)
+    elif not args.isolated:
+        found = find_config(os.getcwd())
+        if found:
+            settings = load_config(found, all_ids)
+    for option in ("select", "extend_select", "ignore"):
+        value = getattr(args, option)
+        if value is not None:
+            ids = [part.strip() for part in value.split(",") if part.strip()]
+            check_rule_ids(ids, all_ids, f"--{option.replace('_', '-')}")
+            if option == "select":
+                settings.select = ids
+            else:
+                getattr(settings, option).extend(ids)
+    if args.fail_on:
+        settings.fail_on = args.fail_on
+    settings.exclude += args.exclude
+    if args.context is not None:
+        settings.context = args.context
+    if args.disable_ignore_pragma:
+        settings.disable_ignore_pragma = True
+    return settings
+
+
+def _report(args, result, settings) -> int:
     from privlint import report
 
-    stream = sys.stdout
     name = args.format
     if name == "auto":
-        name = "rich" if stream.isatty() else "text"
-    report.get(name).render(result, stream, _Options(args, stream))
-    return exit_code(result)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            name = "github"
+        elif args.output is None and sys.stdout.isatty():
+            name = "rich"
+        else:
+            name = "text"
+    shown = result if name == "sarif" else result.without_suppressed()
+    code = exit_code(result, settings)
+    if args.output is None:
+        report.get(name).render(shown, sys.stdout, _Options(args, sys.stdout, name))
+        return code
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as stream:
+            report.get(name).render(shown, stream, _Options(args, stream, name))
+    except OSError as error:
+        print(f"privlint: error: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        print(result.summary() + f"; report written to {args.output}", file=sys.stderr)
+    return code
 
 
 def _catalogue_command(command: str, rest: list[str]) -> int:
@@ -101,12 +178,11 @@ def _catalogue_command(command: str, rest: list[str]) -> int:
     return EXIT_CLEAN
 
 
-def exit_code(result) -> int:
-    from privlint.finding import Severity
-
+def exit_code(result, settings: Settings | None = None) -> int:
+    settings = settings or Settings()
     if result.errors:
         return EXIT_ERROR
-    if any(finding.severity >= Severity.ERROR for finding in result.findings):
+    if any(f.suppressed is None and settings.fails(f.severity) for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words
-from privlint.flow import ScriptAnalysis
 from privlint.launch import basename
 
 FETCHERS = {"curl", "wget"}
@@ -58,15 +57,14 @@ class StageDownloads:
         if startup.dockerfile is None:
             return
         for index, (stage, instruction, script) in enumerate(startup.run_scripts):
-            self._read_run(stage, instruction, script, index)
+            self._read_run(stage, instruction, startup.analyse(script), index)
         for stage in startup.dockerfile.stages:
             for instruction in stage.instructions:
                 if instruction.keyword == "ADD":
                     self._read_add(stage, instruction)
 
-    def _read_run(self, stage, instruction, script, index):
-        analysis = ScriptAnalysis(script)
-        for node in _pipelines_and_commands(script.body):
+    def _read_run(self, stage, instruction, analysis, index):
+        for node in _pipelines_and_commands(analysis.script.body):
             commands = [node] if isinstance(node, m.Command) else \
                 [c for item in node.items for c in m.iter_commands(item, into_nested=False)]
             pipeline_text = " | ".join(c.text for c in commands)

@@ -30,6 +30,7 @@ class Finding:
     fix: str
     end_line: int | None = None
     end_column: int | None = None
+    suppressed: str | None = None  # set (to the reason, or "") when an inline pragma silences it
 
     @property
     def sort_key(self) -> tuple:

@@ -73,8 +73,9 @@ def _iter_assignments(node: m.Node):
 class ScriptAnalysis:
     """Launch readings of every command, path ends, and the functions reachable from the top."""
 
-    def __init__(self, script: m.Script):
+    def __init__(self, script: m.Script, extra_drop_tools: frozenset[str] = frozenset()):
         self.script = script
+        self.extra_drop_tools = extra_drop_tools
         self.variables = Variables(script)
         self._launches: dict[int, list[Launch]] = {}
         self._summaries: dict[str, tuple[set, set]] = {}
@@ -86,7 +87,8 @@ class ScriptAnalysis:
         """One reading per value the command's leading variable may hold."""
         key = id(command)
         if key not in self._launches:
-            self._launches[key] = [read_launch(words) for words in self.variables.expand(command.words)]
+            self._launches[key] = [read_launch(words, self.extra_drop_tools)
+                                   for words in self.variables.expand(command.words)]
         return self._launches[key]
 
     def is_exec(self, command: m.Command) -> bool:

@@ -99,8 +99,11 @@ def _word_value(word: Word) -> str | None:
     return word.value if word.kind == LITERAL else None
 
 
-def read_launch(words: list[Word]) -> Launch:
-    """Classify a command's words (variables already expanded where they could be)."""
+def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset()) -> Launch:
+    """Classify a command's words (variables already expanded where they could be).
+
+    `extra_drop_tools` (from configuration) are read like gosu: `TOOL USER COMMAND...`.
+    """
     launch = Launch()
     i = 0
     n = len(words)
@@ -137,8 +140,8 @@ def read_launch(words: list[Word]) -> Launch:
             launch.init = launch.init or name
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             continue
-        if name in DROP_TOOLS:
-            after = _drop_tool_command(name, words, i)
+        if name in DROP_TOOLS or name in extra_drop_tools:
+            after = _drop_tool_command(name if name in DROP_TOOLS else "gosu", words, i)
             if after is not None:
                 if launch.drop is None:
                     launch.drop, launch.drop_index = name, i

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from privlint.context import candidate_paths, resolve_in_context, workdir_at
 from privlint.dockerfile import parse_dockerfile
 from privlint.finding import Finding, InputError, Note
-from privlint.flow import ScriptAnalysis
-from privlint.rules import RULES
+from privlint.config import Settings
+from privlint.rules import RULES, pl901_unused_suppression
 from privlint.run_shell import _SHELLS
 from privlint.shell import parse_script
-from privlint.source import UnreadableFile, read_source
+from privlint.source import MAX_FILE_BYTES, UnreadableFile, read_source
+from privlint.suppress import apply as apply_suppressions
+from privlint.suppress import find_pragmas
 from privlint.startup import Startup, StartupScript, looks_like_script
 
 
@@ -35,6 +38,20 @@ class Result:
     scripts_read: list[str] = field(default_factory=list)  # real paths of entrypoints found by resolution
     sources: dict[str, list[str]] = field(default_factory=dict)  # lines of each file read, for reporters
 
+    def without_suppressed(self) -> "Result":
+        """The same result with suppressed findings left out (all formats but SARIF)."""
+        return replace(self, findings=[f for f in self.findings if f.suppressed is None])
+
+    def summary(self) -> str:
+        from privlint.finding import Severity
+
+        counts = {s: sum(1 for f in self.findings if f.severity == s and f.suppressed is None) for s in Severity}
+        text = (f"{self.files} file{'s' if self.files != 1 else ''} checked: "
+                f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos")
+        if self.errors:
+            text += f"; {len(self.errors)} not read"
+        return text
+
     def extend(self, other: "Result") -> None:
         self.findings += other.findings
         self.errors += other.errors
@@ -44,90 +61,173 @@ class Result:
         self.sources.update(other.sources)
 
 
-def lint_job(job: Job) -> Result:
-    result = Result()
-    dockerfile = None
-    if job.dockerfile is not None:
-        source = _read(job.dockerfile, result)
-        if source is None and job.script is None:
+class Linter:
+    """Lints start-ups under one set of settings (rule selection, severities, pragmas, limits)."""
+
+    def __init__(self, settings: Settings | None = None, report_unused_ignores: bool = False):
+        self.settings = settings or Settings()
+        self.report_unused_ignores = report_unused_ignores
+        self.rule_ids = self.settings.enabled_rules(list(RULES))
+        self.max_bytes = self.settings.max_file_size or MAX_FILE_BYTES
+
+    # -- planning --------------------------------------------------------------------------
+    def lint_paths(self, paths: list[str], forced_dockerfiles: list[str]) -> Result:
+        """Sort the command line's paths into start-ups and lint each, Dockerfiles first."""
+        from privlint.discover import find_dockerfiles, is_dockerfile_name
+
+        result = Result()
+        dockerfiles: list[str] = list(forced_dockerfiles)
+        scripts: list[str] = []
+        problems: list[tuple[str, str]] = []
+        for path in paths:
+            if os.path.isdir(path):
+                dockerfiles += find_dockerfiles(path, problems)
+            elif is_dockerfile_name(path):
+                dockerfiles.append(path)
+            elif not os.path.lexists(path):
+                result.errors.append(InputError(path, "no such file or directory"))
+            else:
+                scripts.append(path)
+        result.errors += [InputError(path, message) for path, message in problems]
+        dockerfiles = [p for p in dict.fromkeys(dockerfiles) if not self.excluded(p)]
+        scripts = [p for p in dict.fromkeys(scripts) if not self.excluded(p)]
+        context = self.settings.context
+        if len(dockerfiles) == 1 and scripts:
+            result.extend(self.lint_job(Job(dockerfiles[0], scripts[0], context, helpers=scripts[1:])))
             return result
-        if source is not None:
-            dockerfile = parse_dockerfile(job.dockerfile, source.text)
-    startup = Startup(dockerfile)
-    if job.script is not None:
-        startup.script = _load_script(job.script, True, result)
-    elif dockerfile is not None:
-        _resolve_entrypoint(startup, job.context or os.path.dirname(job.dockerfile) or ".", result)
-    for helper in job.helpers:
-        loaded = _load_script(helper, False, result)
-        if loaded is not None:
-            startup.helpers.append(loaded)
-    for module in RULES.values():
-        result.findings.extend(module.check(startup))
-    return result
+        for dockerfile in dockerfiles:
+            result.extend(self.lint_job(Job(dockerfile, context=context)))
+        for script in scripts:
+            if os.path.realpath(script) not in result.scripts_read:
+                result.extend(self.lint_job(Job(script=script)))
+        return result
 
+    def excluded(self, path: str) -> bool:
+        """`exclude` globs match the path as given, its path from here, or any trailing part of it."""
+        if not self.settings.exclude:
+            return False
+        relative = os.path.relpath(path).replace(os.sep, "/")
+        parts = relative.split("/")
+        candidates = {path, relative} | {"/".join(parts[i:]) for i in range(len(parts))}
+        return any(fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, pattern.rstrip("/") + "/*")
+                   for pattern in self.settings.exclude for candidate in candidates)
 
-def _read(path: str, result: Result, named: bool = True):
-    """The file's text; an unreadable file named by the user is an error, a resolved one a note."""
-    try:
-        source = read_source(path)
-    except UnreadableFile as error:
-        if named:
-            result.errors.append(InputError(path, str(error)))
-        else:
-            result.notes.append(Note(path, f"entrypoint not read: {error}"))
-        return None
-    result.files += 1
-    result.sources[path] = source.text.splitlines()
-    if source.decode_warning:
-        result.notes.append(Note(path, source.decode_warning))
-    return source
+    # -- one start-up ----------------------------------------------------------------------
+    def lint_job(self, job: Job) -> Result:
+        result = Result()
+        dockerfile = None
+        if job.dockerfile is not None:
+            source = self._read(job.dockerfile, result)
+            if source is None and job.script is None:
+                return result
+            if source is not None:
+                dockerfile = parse_dockerfile(job.dockerfile, source.text)
+        startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
+                          non_root_base_images=tuple(self.settings.non_root_base_images))
+        if job.script is not None:
+            startup.script = self._load_script(startup, job.script, True, result)
+        elif dockerfile is not None:
+            self._resolve_entrypoint(startup, job.context or os.path.dirname(job.dockerfile) or ".", result)
+        for helper in job.helpers:
+            loaded = self._load_script(startup, helper, False, result)
+            if loaded is not None:
+                startup.helpers.append(loaded)
+        findings = []
+        for rule_id in self.rule_ids:
+            findings.extend(RULES[rule_id].check(startup))
+        result.findings = self._finish(findings, result, dockerfile)
+        return result
 
+    def _finish(self, findings, result: Result, dockerfile) -> list:
+        """Severity overrides, then inline suppressions (and PL901 for the ones that silenced nothing)."""
+        overrides = self.settings.severity
+        findings = [replace(f, severity=overrides[f.rule]) if f.rule in overrides else f for f in findings]
+        if self.settings.disable_ignore_pragma:
+            return findings
+        pragmas = [p for path, lines in result.sources.items() for p in find_pragmas(path, lines)]
+        if not pragmas:
+            return findings
+        starts = _instruction_starts(dockerfile)
+        findings = apply_suppressions(findings, pragmas, lambda path, line: starts.get((path, line), line))
+        if self.report_unused_ignores and "PL901" in self.rule_ids:
+            findings += pl901_unused_suppression.unused(pragmas, set(RULES))
+        return findings
 
-def _load_script(path: str, is_entrypoint: bool, result: Result, text: str | None = None,
-                 line_offset: int = 0) -> StartupScript | None:
-    if text is None:
-        source = _read(path, result)
-        if source is None:
+    # -- reading ---------------------------------------------------------------------------
+    def _read(self, path: str, result: Result, named: bool = True):
+        """The file's text; an unreadable file named by the user is an error, a resolved one a note."""
+        try:
+            source = read_source(path, self.max_bytes)
+        except UnreadableFile as error:
+            if named:
+                result.errors.append(InputError(path, str(error)))
+            else:
+                result.notes.append(Note(path, f"entrypoint not read: {error}"))
             return None
-        text = source.text
-    script = parse_script(path, text, line_offset)
-    return StartupScript(script, ScriptAnalysis(script), is_entrypoint)
+        result.files += 1
+        result.sources[path] = source.text.splitlines()
+        if source.decode_warning:
+            result.notes.append(Note(path, source.decode_warning))
+        return source
 
+    def _load_script(self, startup: Startup, path: str, is_entrypoint: bool, result: Result,
+                     text: str | None = None, line_offset: int = 0) -> StartupScript | None:
+        if text is None:
+            source = self._read(path, result)
+            if source is None:
+                return None
+            text = source.text
+        script = parse_script(path, text, line_offset)
+        return StartupScript(script, startup.analyse(script), is_entrypoint)
 
-def _resolve_entrypoint(startup: Startup, context: str, result: Result) -> None:
-    dockerfile = startup.dockerfile
-    reference = startup.program_reference()
-    if reference is None or startup.final_stage is None:
-        return
-    startup.script_reference = reference
-    workdir = workdir_at(dockerfile, startup.final_stage)
-    resolved = resolve_in_context(dockerfile, startup.final_stage, candidate_paths(reference, workdir), context)
-    if resolved is None:
-        if looks_like_script(reference):
+    def _resolve_entrypoint(self, startup: Startup, context: str, result: Result) -> None:
+        dockerfile = startup.dockerfile
+        reference = startup.program_reference()
+        if reference is None or startup.final_stage is None:
+            return
+        startup.script_reference = reference
+        workdir = workdir_at(dockerfile, startup.final_stage)
+        resolved = resolve_in_context(dockerfile, startup.final_stage, candidate_paths(reference, workdir), context)
+        if resolved is None:
+            if looks_like_script(reference):
+                startup.script_missing = True
+                result.notes.append(Note(dockerfile.path, f"entrypoint {reference} is not copied from the build "
+                                         f"context ({context}): linted the Dockerfile only"))
+            return
+        if resolved.outside_context:
             startup.script_missing = True
-            result.notes.append(Note(dockerfile.path, f"entrypoint {reference} is not copied from the build "
-                                     f"context ({context}): linted the Dockerfile only"))
-        return
-    if resolved.outside_context:
-        startup.script_missing = True
-        result.notes.append(Note(dockerfile.path, f"entrypoint {reference} resolves outside the build "
-                                 "context: not read"))
-        return
-    if resolved.heredoc is not None:
-        heredoc = resolved.heredoc
-        startup.script = _load_script(dockerfile.path, True, result, heredoc.body, heredoc.line - 1)
-        return
-    result.scripts_read.append(os.path.realpath(resolved.file))
-    source = _read(resolved.file, result, named=False)
-    if source is None:
-        startup.script_missing = True
-        return
-    if not _is_shell(source.text, resolved.file):
-        startup.script_missing = True
-        result.notes.append(Note(resolved.file, "the entrypoint is not a shell script: not analysed"))
-        return
-    startup.script = _load_script(resolved.file, True, result, source.text)
+            result.notes.append(Note(dockerfile.path, f"entrypoint {reference} resolves outside the build "
+                                     "context: not read"))
+            return
+        if resolved.heredoc is not None:
+            heredoc = resolved.heredoc
+            startup.script = self._load_script(startup, dockerfile.path, True, result, heredoc.body,
+                                               heredoc.line - 1)
+            return
+        result.scripts_read.append(os.path.realpath(resolved.file))
+        source = self._read(resolved.file, result, named=False)
+        if source is None:
+            startup.script_missing = True
+            return
+        if not _is_shell(source.text, resolved.file):
+            startup.script_missing = True
+            result.notes.append(Note(resolved.file, "the entrypoint is not a shell script: not analysed"))
+            return
+        startup.script = self._load_script(startup, resolved.file, True, result, source.text)
+
+
+def _instruction_starts(dockerfile) -> dict[tuple[str, int], int]:
+    """(path, line) → first line of the Dockerfile instruction that line belongs to."""
+    starts: dict[tuple[str, int], int] = {}
+    if dockerfile is None:
+        return starts
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions:
+            last = max(instruction.end_line, max((h.line + h.body.count("\n") for h in instruction.heredocs),
+                                                 default=0))
+            for line in range(instruction.line, last + 1):
+                starts[(dockerfile.path, line)] = instruction.line
+    return starts
 
 
 def _is_shell(text: str, path: str) -> bool:
@@ -137,36 +237,3 @@ def _is_shell(text: str, path: str) -> bool:
     words = first[2:].split()
     names = [word.rsplit("/", 1)[-1] for word in words[:2]]
     return any(name in _SHELLS for name in names)
-
-
-def plan_and_lint(paths: list[str], forced_dockerfiles: list[str], context: str | None) -> Result:
-    """Sort the command line's paths into start-ups and lint each, Dockerfiles first."""
-    from privlint.discover import find_dockerfiles, is_dockerfile_name
-
-    result = Result()
-    dockerfiles: list[str] = []
-    scripts: list[str] = []
-    problems: list[tuple[str, str]] = []
-    for path in forced_dockerfiles:
-        dockerfiles.append(path)
-    for path in paths:
-        if os.path.isdir(path):
-            dockerfiles += find_dockerfiles(path, problems)
-        elif is_dockerfile_name(path):
-            dockerfiles.append(path)
-        elif not os.path.lexists(path):
-            result.errors.append(InputError(path, "no such file or directory"))
-        else:
-            scripts.append(path)
-    result.errors += [InputError(path, message) for path, message in problems]
-    dockerfiles = list(dict.fromkeys(dockerfiles))
-    scripts = list(dict.fromkeys(scripts))
-    if len(dockerfiles) == 1 and scripts:
-        result.extend(lint_job(Job(dockerfiles[0], scripts[0], context, helpers=scripts[1:])))
-        return result
-    for dockerfile in dockerfiles:
-        result.extend(lint_job(Job(dockerfile, context=context)))
-    for script in scripts:
-        if os.path.realpath(script) not in result.scripts_read:
-            result.extend(lint_job(Job(script=script)))
-    return result

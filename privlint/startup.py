@@ -76,6 +76,14 @@ class Startup:
     helpers: list[StartupScript] = field(default_factory=list)
     script_reference: str | None = None  # the in-image path the chain names
     script_missing: bool = False  # the chain names a script privlint could not read
+    extra_drop_tools: frozenset[str] = frozenset()
+    non_root_base_images: tuple[str, ...] = ()
+
+    def analyse(self, script: m.Script) -> ScriptAnalysis:
+        return ScriptAnalysis(script, self.extra_drop_tools)
+
+    def read(self, words: list[str]) -> Launch:
+        return read_launch([m.Word(w, m.LITERAL, w) for w in words], self.extra_drop_tools)
 
     # -- Dockerfile facts ------------------------------------------------------------------
     @cached_property
@@ -94,7 +102,7 @@ class Startup:
                     last = (ancestor, instruction)
         if last is None:
             root = stage.chain()[-1]
-            value = None if _non_root_base(root.base) else "root"
+            value = None if _non_root_base(root.base, self.non_root_base_images) else "root"
             return UserInfo(value, stage.line, False)
         owner, instruction = last
         value = expand(instruction.args.strip(), stage_scope(self.dockerfile, owner, instruction.line))
@@ -129,7 +137,7 @@ class Startup:
 
     @cached_property
     def chain_analyses(self) -> list[tuple[Instruction, ScriptAnalysis]]:
-        return [(instruction, ScriptAnalysis(script)) for instruction, script in self.chain_scripts]
+        return [(instruction, self.analyse(script)) for instruction, script in self.chain_scripts]
 
     @cached_property
     def chain_launch(self) -> Launch | None:
@@ -137,7 +145,7 @@ class Startup:
         words = self.chain.words()
         if not words:
             return None
-        return read_launch([m.Word(w, m.LITERAL, w) for w in words])
+        return self.read(words)
 
     @cached_property
     def run_scripts(self) -> list[tuple[Stage, Instruction, m.Script]]:
@@ -201,7 +209,7 @@ class Startup:
                     continue
                 for reading in analysis.launches(end.command):
                     if reading.runs_args and cmd_words:
-                        names.add(basename(read_launch([m.Word(w, m.LITERAL, w) for w in cmd_words]).program_name or "") or "")
+                        names.add(self.read(cmd_words).program_name or "")
                     elif reading.program_name:
                         names.add(reading.program_name)
         names.discard("")
@@ -213,7 +221,7 @@ def _switches_user(analysis: ScriptAnalysis, command: m.Command) -> bool:
         if launch.drop:
             return True
     if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
-        rest = read_launch(command.words[2:])
+        rest = read_launch(command.words[2:], analysis.extra_drop_tools)
         return bool(rest.drop)
     return False
 
@@ -242,5 +250,5 @@ def looks_like_script(reference: str) -> bool:
     return name.endswith((".sh", ".bash")) or "entrypoint" in name or "entry-point" in name
 
 
-def _non_root_base(base: str) -> bool:
-    return any(fnmatch.fnmatch(base, pattern) for pattern in NON_ROOT_BASES)
+def _non_root_base(base: str, extra_patterns=()) -> bool:
+    return any(fnmatch.fnmatch(base, pattern) for pattern in (*NON_ROOT_BASES, *extra_patterns))

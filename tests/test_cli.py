@@ -101,15 +101,13 @@ def test_binary_file_named_like_a_dockerfile_is_skipped(tmp_path, capsys):
     assert [f["rule"] for f in report["findings"]] == ["PL002"]
 
 
-def test_oversized_file_is_skipped_with_a_message(tmp_path, capsys, monkeypatch):
-    from privlint import source
-
-    monkeypatch.setattr(source, "MAX_FILE_BYTES", 100)
-    monkeypatch.setattr(source.read_source, "__defaults__", (100,))
+def test_oversized_file_is_skipped_with_a_message(tmp_path, capsys):
+    config = tmp_path / "limits.toml"
+    config.write_text("max-file-size = 100\n")
     big = tmp_path / "Dockerfile"
     big.write_text("FROM a\n" + "# x\n" * 100)
-    code, report = run_json([str(big)], capsys)
-    assert code == 2 and "limit" in report["errors"][0]["message"]
+    code, report = run_json(["--config", str(config), str(big)], capsys)
+    assert code == 2 and "100-byte limit" in report["errors"][0]["message"]
 
 
 def test_directory_scan_finds_dockerfiles_and_skips_vendored_trees(tmp_path, capsys):

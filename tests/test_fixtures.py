@@ -42,7 +42,7 @@ def run_case(case: Path, capsys) -> tuple[int, dict]:
     cwd = os.getcwd()
     os.chdir(case)
     try:
-        code = main(["--format", "json", *_args(case)])
+        code = main(["--isolated", "--format", "json", *_args(case)])
     finally:
         os.chdir(cwd)
     return code, json.loads(capsys.readouterr().out)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-FORMATS = ("auto", "rich", "text", "json", "sarif")
+FORMATS = ("auto", "rich", "text", "json", "sarif", "github")
 
 
 def get(name: str):
     if name == "json":
         from privlint.report import json_report as module
+    elif name == "github":
+        from privlint.report import github_report as module
     elif name == "sarif":
         from privlint.report import sarif_report as module
     elif name == "rich":

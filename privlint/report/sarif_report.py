@@ -99,6 +99,11 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
     }
     if rule_index is not None:
         result["ruleIndex"] = rule_index
+    if finding.suppressed is not None:
+        suppression = {"kind": "inSource"}
+        if finding.suppressed:
+            suppression["justification"] = finding.suppressed
+        result["suppressions"] = [suppression]
     return result
 
 

@@ -11,6 +11,7 @@ from privlint.rules import (
     pl006_sudo_in_run,
     pl007_unverified_download,
     pl900_parse_incomplete,
+    pl901_unused_suppression,
 )
 
 RULES = {
@@ -24,6 +25,7 @@ RULES = {
         pl006_sudo_in_run,
         pl007_unverified_download,
         pl900_parse_incomplete,
+        pl901_unused_suppression,
     )
 }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from privlint.finding import Severity
-from privlint.flow import ScriptAnalysis
 from privlint.rules.base import Rule, quote
 from privlint.shell_model import iter_commands
 
@@ -12,7 +11,7 @@ RULE = Rule("PL006", "sudo-in-run", Severity.WARNING, "sudo is used in a RUN ins
 
 def check(startup):
     for _, _, script in startup.run_scripts:
-        analysis = ScriptAnalysis(script)
+        analysis = startup.analyse(script)
         for command in iter_commands(script.body):
             if command.is_test:
                 continue
