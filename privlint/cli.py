@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="skip files matching GLOB (repeatable)")
     rules.add_argument("--disable-ignore-pragma", action="store_true",
                        help="ignore every inline `# privlint ignore=` pragma")
+    parser.add_argument("--find-dockerfiles", action="store_true",
+                        help="lint each script given alone with the Dockerfiles below the repository root "
+                             "that use it as entrypoint (what the pre-commit hook does)")
     rules.add_argument("--report-unused-ignores", action="store_true",
                        help="report pragmas that silence nothing (PL901)")
     parser.add_argument("--version", action="version", version=f"privlint {__version__}")
@@ -87,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from privlint.lint import Linter
 
-    result = Linter(settings, args.report_unused_ignores).lint_paths(args.paths, args.dockerfile)
+    linter = Linter(settings, args.report_unused_ignores)
+    result = linter.lint_paths(args.paths, args.dockerfile, args.find_dockerfiles)
     result.findings.sort(key=lambda finding: finding.sort_key)
     return _report(args, result, settings)
 

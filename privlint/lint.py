@@ -71,7 +71,8 @@ class Linter:
         self.max_bytes = self.settings.max_file_size or MAX_FILE_BYTES
 
     # -- planning --------------------------------------------------------------------------
-    def lint_paths(self, paths: list[str], forced_dockerfiles: list[str]) -> Result:
+    def lint_paths(self, paths: list[str], forced_dockerfiles: list[str],
+                   find_dockerfiles_for_scripts: bool = False) -> Result:
         """Sort the command line's paths into start-ups and lint each, Dockerfiles first."""
         from privlint.discover import find_dockerfiles, is_dockerfile_name
 
@@ -92,6 +93,8 @@ class Linter:
         dockerfiles = [p for p in dict.fromkeys(dockerfiles) if not self.excluded(p)]
         scripts = [p for p in dict.fromkeys(scripts) if not self.excluded(p)]
         context = self.settings.context
+        if find_dockerfiles_for_scripts:
+            return self._lint_with_owning_dockerfiles(dockerfiles, scripts, result)
         if len(dockerfiles) == 1 and scripts:
             result.extend(self.lint_job(Job(dockerfiles[0], scripts[0], context, helpers=scripts[1:])))
             return result
@@ -99,6 +102,34 @@ class Linter:
             result.extend(self.lint_job(Job(dockerfile, context=context)))
         for script in scripts:
             if os.path.realpath(script) not in result.scripts_read:
+                result.extend(self.lint_job(Job(script=script)))
+        return result
+
+    def _lint_with_owning_dockerfiles(self, dockerfiles: list[str], scripts: list[str], result: Result) -> Result:
+        """Pre-commit mode: a staged script is linted with the Dockerfiles whose entrypoint it is.
+
+        No script is paired by position; scripts no Dockerfile uses are linted alone only when named
+        like an entrypoint (a hook sees every staged `*.sh`, most of which are not entrypoints).
+        """
+        from privlint.discover import find_dockerfiles
+
+        context = self.settings.context
+        for dockerfile in dockerfiles:
+            result.extend(self.lint_job(Job(dockerfile, context=context)))
+        pending = [s for s in scripts if os.path.realpath(s) not in result.scripts_read]
+        if not pending:
+            return result
+        wanted = {os.path.realpath(s) for s in pending}
+        done = {os.path.realpath(d) for d in dockerfiles}
+        for dockerfile in find_dockerfiles(_repository_root(), []):
+            if os.path.realpath(dockerfile) in done or self.excluded(dockerfile):
+                continue
+            probe = self.lint_job(Job(dockerfile, context=context))
+            if wanted & set(probe.scripts_read):
+                result.extend(probe)
+                wanted -= set(probe.scripts_read)
+        for script in pending:
+            if os.path.realpath(script) in wanted and "entrypoint" in os.path.basename(script).lower():
                 result.extend(self.lint_job(Job(script=script)))
         return result
 
@@ -214,6 +245,18 @@ class Linter:
             result.notes.append(Note(resolved.file, "the entrypoint is not a shell script: not analysed"))
             return
         startup.script = self._load_script(startup, resolved.file, True, result, source.text)
+
+
+def _repository_root() -> str:
+    """The nearest folder up from here holding `.git`, else the working directory."""
+    directory = os.path.abspath(os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return os.path.relpath(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return "."
+        directory = parent
 
 
 def _instruction_starts(dockerfile) -> dict[tuple[str, int], int]:
