@@ -41,5 +41,5 @@ def find_dockerfiles(root: str, problems: list[tuple[str, str]]) -> list[str]:
         for name in sorted(files):
             path = os.path.join(directory, name)
             if is_dockerfile_name(name):
-                found.append(path)
+                found.append(os.path.normpath(path))
     return found
