@@ -50,17 +50,23 @@ class Variables:
                 self.values.setdefault(node.name, []).append(node.value)
 
     def expand(self, words: list[m.Word], depth: int = 0) -> list[list[m.Word]]:
-        """The command's words with its leading variables replaced by each value they can hold."""
-        if not words or depth > 3 or words[0].kind != m.VAR:
+        """The command's words with its leading variable replaced by each value it can hold.
+
+        The variable may follow `eval`/`exec`: `eval ${exec_cmd} "$@"` reads as the command it holds.
+        """
+        head = 0
+        while head < len(words) and words[head].kind == m.LITERAL and words[head].value in ("eval", "exec"):
+            head += 1
+        if head >= len(words) or depth > 3 or words[head].kind != m.VAR:
             return [words]
-        candidates = self.values.get(words[0].var or "")
+        candidates = self.values.get(words[head].var or "")
         if not candidates or any(c is None or c.kind != m.LITERAL for c in candidates):
             return [words]
         results: list[list[m.Word]] = []
         for candidate in dict.fromkeys(c.value for c in candidates):
             literal = m.Word(candidate or "", m.LITERAL, candidate)
-            head = [literal] if words[0].quoted else split_words(literal)
-            results += self.expand(head + words[1:], depth + 1)
+            replacement = [literal] if words[head].quoted else split_words(literal)
+            results += self.expand(words[:head] + replacement + words[head + 1:], depth + 1)
         return results[:MAX_EXPANSIONS] or [words]
 
 

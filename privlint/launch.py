@@ -20,7 +20,7 @@ SUDO_TOOLS = {"sudo", "su", "doas"}
 
 #: Commands that finish quickly: ending a script with one of them is not a lost PID 1.
 SHORT_LIVED = set("""
-: . true false echo printf set shift export unset cd pwd test [ [[ exit return wait trap source eval
+: . true false echo printf set shift export unset cd pwd test [ [[ exit return wait trap source
 read local declare readonly typeset umask ulimit alias hash type command builtin getopts let
 cat chown chmod chgrp mkdir rm rmdir cp mv ln touch find sed awk gawk grep egrep sort uniq tr cut head
 date id whoami ls stat wc basename dirname readlink realpath sync hostname usermod useradd adduser
@@ -128,6 +128,11 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             launch.lookup_only = True
             launch.program = words[i:]
             return launch
+        if name == "eval" and value == "eval":  # `eval ${exec_cmd} "$@"`: read the words it evaluates
+            words = words[:i + 1] + [p for w in words[i + 1:] for p in split_words(w)]
+            n = len(words)
+            i += 1
+            continue
         if name == "env":
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS["env"], assignments=True)
             continue

@@ -58,16 +58,20 @@ def _first_problem(node, settled_rows=frozenset()):
     return None
 
 
+#: Same-length rewrites of constructs tree-sitter-bash misreads and privlint's rules never look into.
 _GAP_MASKS = [
     (re.compile(rb"(?<=[0-9])<>"), lambda match: b"> "),  # exec 3<>/dev/tcp/host/port
-    (re.compile(rb"\[\[(?:(?!\]\]).){1,4000}\]\]"), lambda match: b"[[ x" + b" " * (len(match.group(0)) - 6) + b"]]"),
+    (re.compile(rb"\[\[(?:(?!\]\]).){1,4000}\]\]"),  # [[ $1 = a.b && $2 = y ]]
+     lambda match: b"[[ x" + b" " * (len(match.group(0)) - 6) + b"]]"),
+    (re.compile(rb"`#[^`\n]{0,4000}`"), lambda match: b" " * len(match.group(0))),  # `# comment` in a pipe
+    (re.compile(rb"(?<=\))[ \t](?=[ \t]{0,100}\}(?:[ \t;]|$))", re.M), lambda match: b";"),  # ( ... ) }
 ]
 
 
-def _mask_gaps(row: bytes) -> bytes:
+def _mask_gaps(data: bytes) -> bytes:
     for pattern, replacement in _GAP_MASKS:
-        row = pattern.sub(replacement, row)
-    return row
+        data = pattern.sub(replacement, data)
+    return data
 
 
 def _problem_row(problem) -> int:
@@ -78,31 +82,37 @@ def _problem_row(problem) -> int:
 
 
 def _parse_with_recovery(data: bytes):
-    """Parse, repairing damaged lines; return (tree, data as parsed, damaged 0-based rows)."""
+    """Parse, repairing damaged lines; return (tree, data as parsed, damaged 0-based rows).
+
+    First the grammar's known gaps are masked everywhere; then, one problem at a time, the line that
+    holds it is blanked. A blank that only moves the trouble earlier is undone, and the problem's
+    own lines become the damage, so one bad construct never swallows the rest of the script.
+    """
     parser = _parser()
     tree = parser.parse(data)
+    if not tree.root_node.has_error:
+        return tree, data, set()
+    masked = _mask_gaps(data)
+    if masked != data:
+        data, tree = masked, parser.parse(masked)
     damaged: set[int] = set()
-    masked: set[int] = set()
     for _ in range(MAX_REPAIRS):
         problem = _first_problem(tree.root_node, damaged)
         if problem is None:
             return tree, data, damaged
         row = _problem_row(problem)
-        rows = data.split(b"\n")
-        if row not in masked:
-            masked.add(row)
-            new_row = _mask_gaps(rows[row])
-            if new_row != rows[row]:
-                rows[row] = new_row
-                data = b"\n".join(rows)
-                tree = parser.parse(data)
-                continue
         damaged.add(row)
         if problem.is_missing and row == problem.start_point.row:
             continue  # nothing better to blank: keep the structure around the missing token
+        rows = data.split(b"\n")
         rows[row] = b" " * len(rows[row])
-        data = b"\n".join(rows)
-        tree = parser.parse(data)
+        candidate = b"\n".join(rows)
+        candidate_tree = parser.parse(candidate)
+        after = _first_problem(candidate_tree.root_node, damaged)
+        if after is not None and _problem_row(after) < row:
+            damaged.update(range(problem.start_point.row, problem.end_point.row + 1))
+            return tree, data, damaged
+        data, tree = candidate, candidate_tree
     problem = _first_problem(tree.root_node, damaged)
     if problem is not None:  # the repair budget ran out: the rest of this error is damage too
         damaged.update(range(problem.start_point.row, problem.end_point.row + 1))

@@ -183,15 +183,17 @@ class Startup:
 
     # -- privilege facts -------------------------------------------------------------------
     def drops_privileges(self) -> bool:
+        """A drop that hands over the main process: in ENTRYPOINT/CMD, or where a script path ends.
+
+        A mid-script `gosu app init-db` drops only for that one command, so it does not count;
+        `set -- gosu app "$@"` before `exec "$@"` does.
+        """
         if self.chain_launch is not None and self.chain_launch.drop:
             return True
-        for _, analysis in self.chain_analyses:
-            if any(_switches_user(analysis, c) for c in analysis.reachable_commands()):
-                return True
+        analyses = [analysis for _, analysis in self.chain_analyses]
         if self.script is not None:
-            analysis = self.script.analysis
-            return any(_switches_user(analysis, c) for c in analysis.reachable_commands())
-        return False
+            analyses.append(self.script.analysis)
+        return any(_drops_at_path_end(analysis) for analysis in analyses)
 
     def main_programs(self) -> set[str]:
         """Names of the programs the container ends up running, where they can be told."""
@@ -216,13 +218,14 @@ class Startup:
         return names
 
 
-def _switches_user(analysis: ScriptAnalysis, command: m.Command) -> bool:
-    for launch in analysis.launches(command):
-        if launch.drop:
+def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
+    for end in analysis.path_ends():
+        if isinstance(end.command, m.Command) and any(l.drop for l in analysis.launches(end.command)):
             return True
-    if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
-        rest = read_launch(command.words[2:], analysis.extra_drop_tools)
-        return bool(rest.drop)
+    for command in analysis.reachable_commands():
+        if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
+            if read_launch(command.words[2:], analysis.extra_drop_tools).drop:
+                return True
     return False
 
 

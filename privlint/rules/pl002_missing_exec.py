@@ -36,6 +36,8 @@ def check(startup):
             continue
         if not analysis.is_long_running(command):
             continue
+        if any(damage.end_line > command.line for damage in script.script.damage):
+            continue  # the real end of this path may sit in lines that could not be parsed (PL900)
         reported.add(id(command))
         after = " and is followed only by `exit`" if end.how == "exit" else ""
         yield RULE.at(script.script.path, command.line, command.column,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from privlint.finding import Severity
-from privlint.rules.base import Rule
+from privlint.rules.base import Rule, quote
 from privlint.startup import SELF_DROPPING_SERVERS, SUPERVISORS, looks_like_script
 
 RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
@@ -32,6 +32,8 @@ def check(startup):
     reference = startup.program_reference()
     if startup.script is None and reference and looks_like_script(reference):
         return
+    if startup.script is not None and startup.script.script.damage:
+        return  # part of the script could not be read (PL900): a drop may hide there
     if startup.drops_privileges():
         return
     who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction, so the base image's root"
@@ -43,5 +45,20 @@ def check(startup):
             yield RULE.at(path, user.line, 1, message, _FIX, severity=Severity.WARNING)
             return
     where = "the entrypoint script" if startup.script is not None else "ENTRYPOINT/CMD"
-    yield RULE.at(path, user.line, 1,
-                  f"the main process runs as root ({who}) and {where} never drops privileges", _FIX)
+    partial = _passing_drop(startup)
+    if partial is not None:
+        how = f"{where} drops privileges only for {quote(partial.text, 40)}, not for the main process"
+    else:
+        how = f"{where} never drops privileges"
+    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}", _FIX)
+
+
+def _passing_drop(startup):
+    """A drop tool used mid-script for one command (`gosu app init-db`), if any."""
+    if startup.script is None:
+        return None
+    analysis = startup.script.analysis
+    for command in analysis.reachable_commands():
+        if any(launch.drop for launch in analysis.launches(command)):
+            return command
+    return None
