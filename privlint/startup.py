@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,8 +20,29 @@ NON_ROOT_BASES = ["*:nonroot", "*:*-nonroot", "*/nginx-unprivileged*", "nginx-un
                   "*/bitnami/*"]
 
 #: Servers that start as root and switch their workers to another user by themselves.
-SELF_DROPPING_SERVERS = {"nginx", "httpd", "apache2", "apache2ctl", "apachectl", "haproxy", "php-fpm",
-                         "postfix", "sshd", "dovecot", "named", "openvpn", "squid", "lighttpd", "vsftpd"}
+SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl", "apachectl", "haproxy",
+                         "php-fpm", "postfix", "sshd", "dovecot", "named", "openvpn", "squid", "lighttpd",
+                         "vsftpd", "apache2-foreground", "httpd-foreground", "openresty"}
+
+#: Servers that switch the whole process to another user when given one of these options.
+SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": ("--user",), "mariadbd": ("--user",),
+                          "mysqld_safe": ("--user",), "dnsmasq": ("-u", "--user"), "named": ("-u",),
+                          "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",)}
+
+#: Programs that need root to do their job: root is the design, not a mistake to fix with a drop.
+NEEDS_ROOT = {"dockerd", "dockerd-entrypoint.sh", "containerd", "buildkitd", "kubelet", "k3s"}
+
+#: Interactive defaults of base and toolbox images: a shell or REPL with no script is no service.
+INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", "python3", "node", "irb",
+               "ruby", "php", "jshell", "ghci", "R", "julia", "iex", "erl", "lua", "perl", "pwsh", "bun", "deno"}
+
+#: Base images that set no ENTRYPOINT of their own, or one that never drops privileges.
+PLAIN_BASES = {"debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
+               "oraclelinux", "archlinux", "busybox", "scratch", "opensuse/leap", "opensuse/tumbleweed",
+               "redhat/ubi8", "redhat/ubi9", "ubi8", "ubi9", "python", "golang", "eclipse-temurin", "openjdk",
+               "amazoncorretto", "ibmjava", "ruby", "rust", "perl", "gcc", "buildpack-deps", "node", "php",
+               "clearlinux", "photon", "gradle", "maven", "docker", "nginx", "httpd", "haproxy", "caddy",
+               "traefik", "bash"}
 
 #: Process supervisors: the tree starts as root by design and each service drops on its own.
 SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",
@@ -195,27 +217,33 @@ class Startup:
             analyses.append(self.script.analysis)
         return any(_drops_at_path_end(analysis) for analysis in analyses)
 
-    def main_programs(self) -> set[str]:
-        """Names of the programs the container ends up running, where they can be told."""
-        names: set[str] = set()
+    def main_launches(self) -> list[Launch]:
+        """Readings of the programs the container ends up running, `"$@"` replaced by the CMD."""
         cmd_words = self.chain.cmd.exec_form if self.chain.cmd is not None else None
-        launch = self.chain_launch
-        if launch is not None and launch.program and self.script is None:
-            name = launch.program_name
-            if name:
-                names.add(name)
-        if self.script is not None:
-            analysis = self.script.analysis
+        found: list[Launch] = []
+        if self.chain_launch is not None and self.chain_launch.program and self.script is None:
+            found.append(self.chain_launch)
+        for analysis in [a for _, a in self.chain_analyses] + ([self.script.analysis] if self.script else []):
             for end in analysis.path_ends():
                 if not isinstance(end.command, m.Command) or not analysis.is_long_running(end.command):
                     continue
                 for reading in analysis.launches(end.command):
                     if reading.runs_args and cmd_words:
-                        names.add(self.read(cmd_words).program_name or "")
+                        found.append(self.read(cmd_words))
                     elif reading.program_name:
-                        names.add(reading.program_name)
-        names.discard("")
-        return names
+                        found.append(reading)
+        return found
+
+    def main_programs(self) -> set[str]:
+        """Names of the programs the container ends up running, where they can be told."""
+        names = {launch.program_name for launch in self.main_launches() if launch.program_name}
+        return {re.sub(r"^(php-fpm|python|php)[0-9.]+$", r"\1", name) for name in names}
+
+    def inherits_unknown_entrypoint(self) -> bool:
+        """No ENTRYPOINT in this file and a base image that may set one of its own (and drop there)."""
+        if self.chain.entrypoint is not None or self.final_stage is None:
+            return False
+        return not _plain_base(self.final_stage.chain()[-1].base)
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
@@ -251,6 +279,24 @@ def looks_like_script(reference: str) -> bool:
     """A reference named like a script: privlint will not guess what an unread script does."""
     name = posixpath.basename(reference).lower()
     return name.endswith((".sh", ".bash")) or "entrypoint" in name or "entry-point" in name
+
+
+def _plain_base(base: str) -> bool:
+    name = base.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name = name[: len(name) - len(last)] + last.split(":", 1)[0]
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        if parts[0] in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+            parts = parts[1:]
+        else:
+            registry_path = "/".join(parts)
+            return registry_path.startswith(("gcr.io/distroless/", "mcr.microsoft.com/dotnet/",
+                                             "registry.access.redhat.com/ubi", "public.ecr.aws/amazonlinux/"))
+    if parts and parts[0] == "library":
+        parts = parts[1:]
+    return "/".join(parts) in PLAIN_BASES
 
 
 def _non_root_base(base: str, extra_patterns=()) -> bool:

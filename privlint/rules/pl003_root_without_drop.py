@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from privlint.finding import Severity
 from privlint.rules.base import Rule, quote
-from privlint.startup import SELF_DROPPING_SERVERS, SUPERVISORS, looks_like_script
+from privlint.startup import (
+    INTERACTIVE,
+    NEEDS_ROOT,
+    SELF_DROPPING_SERVERS,
+    SELF_SWITCHING_SERVERS,
+    SUPERVISORS,
+    looks_like_script,
+)
 
 RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
             "the container's main process runs as root with no privilege drop")
@@ -18,7 +25,21 @@ _MANAGED_BY_THEMSELVES = [
                             "but the master process stays root"),
     (SUPERVISORS, "process supervisor {names} runs as root ({who}) by design: make each service drop "
                   "privileges (s6-setuidgid, `user=` in supervisord)"),
+    (NEEDS_ROOT, "{names} runs as root ({who}) and needs it by design: prefer a rootless variant if one exists"),
 ]
+
+
+def _switches_itself(launch) -> bool:
+    """`memcached -u memcache`, `mysqld --user=mysql`: the server switches user by itself."""
+    options = SELF_SWITCHING_SERVERS.get(launch.program_name or "")
+    words = [w.value or "" for w in launch.program[1:]]
+    return bool(options) and any(w == o or w.startswith(o + "=") for w in words for o in options)
+
+
+def _interactive(launch) -> bool:
+    """A shell or REPL with nothing to run: the default of a base or toolbox image, not a service."""
+    words = [w.value or "" for w in launch.program[1:]]
+    return launch.program_name in INTERACTIVE and all(w.startswith("-") for w in words)
 
 
 def check(startup):
@@ -35,6 +56,11 @@ def check(startup):
     if startup.script is not None and startup.script.script.damage:
         return  # part of the script could not be read (PL900): a drop may hide there
     if startup.drops_privileges():
+        return
+    if startup.inherits_unknown_entrypoint():
+        return  # the base image's own ENTRYPOINT still runs: privlint cannot see whether it drops
+    launches = startup.main_launches()
+    if launches and all(_switches_itself(launch) or _interactive(launch) for launch in launches):
         return
     who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction, so the base image's root"
     programs = startup.main_programs()
