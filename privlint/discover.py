@@ -10,6 +10,8 @@ DOCKERFILE_PATTERNS = ["Dockerfile", "Containerfile", "*.Dockerfile", "*.dockerf
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
                 ".mypy_cache", ".pytest_cache", "site-packages", ".direnv"}
 MAX_DEPTH = 64
+#: Generated-Dockerfile templates: a directory scan skips them (name one explicitly to lint it).
+TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".erb", ".mustache", ".hbs")
 
 
 def is_dockerfile_name(path: str) -> bool:
@@ -40,6 +42,6 @@ def find_dockerfiles(root: str, problems: list[tuple[str, str]]) -> list[str]:
         )
         for name in sorted(files):
             path = os.path.join(directory, name)
-            if is_dockerfile_name(name):
+            if is_dockerfile_name(name) and not name.lower().endswith(TEMPLATE_SUFFIXES):
                 found.append(os.path.normpath(path))
     return found

@@ -137,12 +137,14 @@ def _names(download: Download) -> set[str]:
     """How later commands may refer to the downloaded file: tool name, output path, basenames."""
     names = {download.tool} if download.tool else set()
     for path in (download.output, download.url):
+        path = (path or "").strip("\"'")
         if path and "$" not in path:
             clean = path.split("?", 1)[0].rstrip("/")
             names.add(clean)
             names.add(posixpath.basename(clean))
-    if download.output and "$" in download.output:
-        names.add(download.output)
+    output = (download.output or "").strip("\"'")
+    if "$" in output:
+        names.add(output)
     names.discard("")
     return names
 
@@ -202,9 +204,10 @@ def _verifies(program: list[m.Word]) -> bool:
         return "--verify" in values
     if name == "gpgv":
         return True
-    if name in _CHECKSUM_TOOLS:
-        return any(v in ("-c", "--check") or (v.startswith("-") and not v.startswith("--") and "c" in v)
-                   for v in values)
+    if name in _CHECKSUM_TOOLS:  # `-c` checks a list; a bare digest is compared by the script itself
+        return True
+    if name == "openssl":
+        return bool(values) and (values[0] == "dgst" or values[0].startswith(("sha", "md")))
     if name == "cosign":
         return any(v.startswith("verify") for v in values)
     if name == "minisign":

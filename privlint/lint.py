@@ -218,12 +218,16 @@ class Linter:
             return
         startup.script_reference = reference
         workdir = workdir_at(dockerfile, startup.final_stage)
-        resolved = resolve_in_context(dockerfile, startup.final_stage, candidate_paths(reference, workdir), context)
+        candidates = candidate_paths(reference, workdir)
+        links = startup.symlinks()
+        for _ in range(3):  # follow `RUN ln -s` links, a few hops at most
+            candidates += [links[c] for c in candidates if c in links and links[c] not in candidates]
+        resolved = resolve_in_context(dockerfile, startup.final_stage, candidates, context)
         if resolved is None:
             if looks_like_script(reference):
                 startup.script_missing = True
-                result.notes.append(Note(dockerfile.path, f"entrypoint {reference} is not copied from the build "
-                                         f"context ({context}): linted the Dockerfile only"))
+                result.notes.append(Note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is not "
+                                         f"copied from the build context ({context}): linted the Dockerfile only"))
             return
         if resolved.outside_context:
             startup.script_missing = True

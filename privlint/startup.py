@@ -151,6 +151,8 @@ class Startup:
     def chain_scripts(self) -> list[tuple[Instruction, m.Script]]:
         """Shell-form ENTRYPOINT/CMD parsed as the `sh -c` scripts Docker turns them into."""
         result = []
+        if self.final_stage is None or not posix_shell(self.final_stage):
+            return result
         for instruction in (self.chain.entrypoint, self.chain.cmd):
             if instruction is not None and instruction.exec_form is None:
                 for source, offset in instruction_shell(self.dockerfile, instruction):
@@ -176,6 +178,8 @@ class Startup:
         if self.dockerfile is None:
             return result
         for stage in self.dockerfile.stages:
+            if not posix_shell(stage):
+                continue
             for instruction in stage.instructions:
                 if instruction.keyword == "RUN" and instruction.exec_form is None:
                     for source, offset in instruction_shell(self.dockerfile, instruction):
@@ -187,6 +191,29 @@ class Startup:
         from privlint.downloads import StageDownloads
 
         return StageDownloads(self)
+
+    def symlinks(self) -> dict[str, str]:
+        """`RUN ln -s TARGET LINK` in the final stage's chain: in-image link path → target path."""
+        from privlint.context import workdir_at
+
+        links: dict[str, str] = {}
+        chain = self.final_stage.chain() if self.final_stage else []
+        for stage, instruction, script in self.run_scripts:
+            if stage not in chain:
+                continue
+            workdir = workdir_at(self.dockerfile, stage, instruction.line)
+            for command in m.iter_commands(script.body):
+                words = [w.value for w in command.words]
+                if not words or basename(words[0]) != "ln" or None in words:
+                    continue
+                options = [w for w in words[1:] if w.startswith("-")]
+                operands = [w for w in words[1:] if not w.startswith("-")]
+                if not any("s" in o.lstrip("-") or o == "--symbolic" for o in options) or len(operands) != 2:
+                    continue
+                target, link = operands
+                link_path = posixpath.normpath(posixpath.join(workdir, link))
+                links[link_path] = posixpath.normpath(posixpath.join(posixpath.dirname(link_path), target))
+        return links
 
     # -- the entrypoint reference ------------------------------------------------------------
     def program_reference(self) -> str | None:
@@ -279,6 +306,21 @@ def looks_like_script(reference: str) -> bool:
     """A reference named like a script: privlint will not guess what an unread script does."""
     name = posixpath.basename(reference).lower()
     return name.endswith((".sh", ".bash")) or "entrypoint" in name or "entry-point" in name
+
+
+_WINDOWS_BASES = re.compile(r"(^|/)(windows|servercore|nanoserver|windowsservercore)([/:]|$)|mcr\.microsoft\.com/windows",
+                            re.IGNORECASE)
+
+
+def posix_shell(stage: Stage) -> bool:
+    """Whether RUN and shell-form commands of the stage run in a POSIX shell (not Windows, not SHELL pwsh)."""
+    for ancestor in stage.chain():
+        for instruction in reversed(ancestor.instructions):
+            if instruction.keyword == "SHELL":
+                form = instruction.exec_form or []
+                program = form[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if form else ""
+                return program.removesuffix(".exe") in _SHELLS
+    return not _WINDOWS_BASES.search(stage.chain()[-1].base)
 
 
 def _plain_base(base: str) -> bool:

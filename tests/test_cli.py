@@ -194,3 +194,10 @@ def test_forced_dockerfile_name(tmp_path, capsys):
     build.write_text("FROM debian\nUSER app\nENTRYPOINT /x\n")
     code, report = run_json(["--dockerfile", str(build)], capsys)
     assert [f["rule"] for f in report["findings"]] == ["PL005"]
+
+
+def test_directory_scan_skips_dockerfile_templates(tmp_path, capsys):
+    (tmp_path / "Dockerfile.template").write_text("FROM {{ .base }}\nCMD python app.py\n")
+    (tmp_path / "Dockerfile").write_text("FROM debian\nUSER app\nCMD python app.py\n")
+    code, report = run_json([str(tmp_path)], capsys)
+    assert [os.path.basename(f["path"]) for f in report["findings"]] == ["Dockerfile"]

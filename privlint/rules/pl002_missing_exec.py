@@ -40,10 +40,15 @@ def check(startup):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
         reported.add(id(command))
         after = " and is followed only by `exit`" if end.how == "exit" else ""
-        yield RULE.at(script.script.path, command.line, command.column,
-                      f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
-                      "PID 1 and `docker stop` will not reach it",
-                      f"Prefix it with exec: `exec {' '.join(command.text.split())[:60]}`",
+        if analysis.is_exec(command):  # `( exec "$@" )`: exec replaces the subshell, not the script
+            message = (f"{quote(command.text)} ends the script inside a subshell `( ... )`: exec replaces the "
+                       "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
+            fix = "Take the command out of the subshell: `exec` it from the script itself"
+        else:
+            message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
+                       "PID 1 and `docker stop` will not reach it")
+            fix = f"Prefix it with exec: `exec {' '.join(command.text.split())[:60]}`"
+        yield RULE.at(script.script.path, command.line, command.column, message, fix,
                       end_line=command.end_line, end_column=command.end_column)
 
 

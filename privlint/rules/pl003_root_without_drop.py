@@ -11,6 +11,7 @@ from privlint.startup import (
     SELF_SWITCHING_SERVERS,
     SUPERVISORS,
     looks_like_script,
+    posix_shell,
 )
 
 RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
@@ -46,6 +47,8 @@ def check(startup):
     user = startup.user
     if user is None or not user.is_root:
         return
+    if not posix_shell(startup.final_stage):
+        return  # a Windows image: its users are not Linux's root and gosu
     if startup.chain.entrypoint is None and startup.chain.cmd is None:
         return  # the base image's start-up: privlint cannot see it
     if startup.script_missing:
