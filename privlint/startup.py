@@ -25,8 +25,9 @@ SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl
                          "vsftpd", "apache2-foreground", "httpd-foreground", "openresty"}
 
 #: Servers that switch the whole process to another user when given one of these options.
-SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": ("--user",), "mariadbd": ("--user",),
-                          "mysqld_safe": ("--user",), "dnsmasq": ("-u", "--user"), "named": ("-u",),
+#: An empty tuple: the server refuses to run as root at all unless configured to switch (mysqld).
+SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd": (), "mysqld_safe": (),
+                          "dnsmasq": ("-u", "--user"), "named": ("-u",),
                           "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",)}
 
 #: Programs that need root to do their job: root is the design, not a mistake to fix with a drop.
@@ -255,8 +256,9 @@ class Startup:
                 if not isinstance(end.command, m.Command) or not analysis.is_long_running(end.command):
                     continue
                 for reading in analysis.launches(end.command):
-                    if reading.runs_args and cmd_words:
-                        found.append(self.read(cmd_words))
+                    if reading.runs_args:
+                        found += [self.read(cmd_words)] if cmd_words else []
+                        found += _set_positionals(analysis)
                     elif reading.program_name:
                         found.append(reading)
         return found
@@ -271,6 +273,17 @@ class Startup:
         if self.chain.entrypoint is not None or self.final_stage is None:
             return False
         return not _plain_base(self.final_stage.chain()[-1].base)
+
+
+def _set_positionals(analysis: ScriptAnalysis) -> list[Launch]:
+    """`set -- dockerd "$@"`: programs the script puts into "$@" before running it."""
+    found = []
+    for command in analysis.reachable_commands():
+        if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
+            reading = read_launch(command.words[2:], analysis.extra_drop_tools)
+            if reading.program_name:
+                found.append(reading)
+    return found
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:

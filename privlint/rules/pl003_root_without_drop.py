@@ -32,9 +32,12 @@ _MANAGED_BY_THEMSELVES = [
 
 def _switches_itself(launch) -> bool:
     """`memcached -u memcache`, `mysqld --user=mysql`: the server switches user by itself."""
-    options = SELF_SWITCHING_SERVERS.get(launch.program_name or "")
+    name = launch.program_name or ""
+    if name not in SELF_SWITCHING_SERVERS:
+        return False
+    options = SELF_SWITCHING_SERVERS[name]
     words = [w.value or "" for w in launch.program[1:]]
-    return bool(options) and any(w == o or w.startswith(o + "=") for w in words for o in options)
+    return not options or any(w == o or w.startswith(o + "=") for w in words for o in options)
 
 
 def _interactive(launch) -> bool:
