@@ -65,7 +65,9 @@ def test_results_are_repository_relative_with_regions(capsys):
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert location["artifactLocation"]["uri"].startswith("fixtures/demo/")
-        assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
+        region = location["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert region["endLine"] >= region["startLine"] and region["endColumn"] > region["startColumn"]
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
 
 

@@ -78,13 +78,15 @@ def _descriptor(rule) -> dict:
 
 
 def _result(finding, rule_index, sources, root, occurrences) -> dict:
-    region = {"startLine": finding.line, "startColumn": finding.column}
-    if finding.end_line:
-        region["endLine"] = finding.end_line
-    if finding.end_column and finding.end_line == finding.line and finding.end_column > finding.column:
-        region["endColumn"] = finding.end_column
     lines = sources.get(finding.path, [])
     text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+    region = {"startLine": finding.line, "startColumn": finding.column}
+    end_line = finding.end_line or finding.line
+    region["endLine"] = end_line
+    if finding.end_column and (end_line > finding.line or finding.end_column > finding.column):
+        region["endColumn"] = finding.end_column
+    elif end_line == finding.line and len(text) + 1 > finding.column:
+        region["endColumn"] = len(text) + 1  # the rest of the line
     key = _line_hash(finding.rule, _relative(finding.path, root), text)
     occurrences[key] = occurrences.get(key, 0) + 1
     result = {
