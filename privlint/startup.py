@@ -256,9 +256,8 @@ class Startup:
                 if not isinstance(end.command, m.Command) or not analysis.is_long_running(end.command):
                     continue
                 for reading in analysis.launches(end.command):
-                    if reading.runs_args:
-                        found += [self.read(cmd_words)] if cmd_words else []
-                        found += _set_positionals(analysis)
+                    if reading.runs_args:  # the default CMD, or what `set --` puts there when it is empty
+                        found += [self.read(cmd_words)] if cmd_words else _set_positionals(analysis)
                     elif reading.program_name:
                         found.append(reading)
         return found
