@@ -210,39 +210,40 @@ _SETPRIV_VALUE = {"--reuid", "--regid", "--ruid", "--rgid", "--euid", "--egid", 
 _CHPST_VALUE = {"-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c"}
 
 
+#: tool: (options that take a value, options that switch user, operands before the command)
+_OPTION_TOOLS = {
+    "setpriv": (_SETPRIV_VALUE, {"--reuid", "--ruid", "--euid"}, 0),
+    "chroot": ({"--userspec", "--groups"}, {"--userspec"}, 1),  # then NEWROOT
+    "chpst": (_CHPST_VALUE, {"-u", "-U"}, 0),
+    "s6-applyuidgid": ({"-u", "-g", "-G"}, {"-u", "-U"}, 0),
+}
+
+
+def _options_then_command(name: str, words: list[Word], i: int) -> int | None:
+    """Index of the command after the tool's options, or None when no option switches user."""
+    value_options, switch_options, operands = _OPTION_TOOLS[name]
+    j, switches = i + 1, False
+    while j < len(words):
+        value = _word_value(words[j]) or ""
+        if value == "--":
+            j += 1
+            break
+        if not value.startswith("-"):
+            break
+        option = value.split("=", 1)[0]
+        switches = switches or option in switch_options
+        j += 2 if option in value_options and "=" not in value else 1
+    return j + operands if switches else None
+
+
 def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
     """Index of the command a drop tool runs, or None when this use does not switch user."""
     n = len(words)
     if name in ("gosu", "su-exec", "s6-setuidgid", "setuidgid", "setuser"):
         j = _skip_options(words, i + 1, set())
         return j + 1 if j < n else None  # the user, then the command
-    if name == "setpriv":
-        j, switches = i + 1, False
-        while j < n:
-            value = _word_value(words[j]) or ""
-            option = value.split("=", 1)[0]
-            if not value.startswith("-"):
-                break
-            if option in ("--reuid", "--ruid", "--euid"):
-                switches = True
-            j += 2 if (option in _SETPRIV_VALUE and "=" not in value) else 1
-            if value == "--":
-                break
-        return j if switches else None
-    if name == "chroot":
-        j, switches = i + 1, False
-        while j < n:
-            value = _word_value(words[j]) or ""
-            if not value.startswith("-"):
-                break
-            if value.startswith("--userspec"):
-                switches = True
-                j += 1 if "=" in value else 2
-            elif value.startswith("--groups") and "=" not in value:
-                j += 2
-            else:
-                j += 1
-        return j + 1 if switches else None  # skip NEWROOT
+    if name in _OPTION_TOOLS:
+        return _options_then_command(name, words, i)
     if name == "runuser":
         j = i + 1
         while j < n:
@@ -256,26 +257,6 @@ def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
                 return None
             j += 1
         return None
-    if name == "chpst":
-        j, switches = i + 1, False
-        while j < n:
-            value = _word_value(words[j]) or ""
-            if not value.startswith("-"):
-                break
-            if value.startswith("-u") or value.startswith("-U"):
-                switches = True
-            j += 2 if value in _CHPST_VALUE else 1
-        return j if switches else None
-    if name == "s6-applyuidgid":
-        j, switches = i + 1, False
-        while j < n:
-            value = _word_value(words[j]) or ""
-            if not value.startswith("-"):
-                break
-            if value in ("-u", "-U"):
-                switches = True
-            j += 2 if value in ("-u", "-g", "-G") else 1
-        return j if switches else None
     return None
 
 

@@ -1,0 +1,66 @@
+"""Reading one command line: exec, wrappers, drop tools and sudo/su, down to the program run."""
+
+from __future__ import annotations
+
+import pytest
+
+from privlint.launch import read_launch
+from privlint.shell import parse_script
+from privlint.shell_model import iter_commands
+
+
+def launch_of(line: str):
+    command = next(iter_commands(parse_script("s.sh", line + "\n").body))
+    return read_launch(command.words)
+
+
+@pytest.mark.parametrize("line, drop, program", [
+    ('exec gosu app "$@"', "gosu", '"$@"'),
+    ("exec su-exec app:app server", "su-exec", "server"),
+    ("exec setpriv --reuid=app --regid=app --init-groups server --port 1", "setpriv", "server"),
+    ("exec setpriv --reuid app --regid app -- server", "setpriv", "server"),
+    ("chroot --userspec=app:app / server", "chroot", "server"),
+    ("chroot --userspec app:app --skip-chdir / server", "chroot", "server"),
+    ("s6-setuidgid app server", "s6-setuidgid", "server"),
+    ("runuser -u app -- server", "runuser", "server"),
+    ("chpst -u app:app -e /etc/env server", "chpst", "server"),
+    ("s6-applyuidgid -u 1000 -g 1000 server", "s6-applyuidgid", "server"),
+    ("exec tini -g -- gosu app server", "gosu", "server"),
+    ("env -i PATH=/bin gosu app server", "gosu", "server"),
+])
+def test_drop_tools(line, drop, program):
+    launch = launch_of(line)
+    assert launch.drop == drop
+    assert launch.program[0].text == program
+
+
+@pytest.mark.parametrize("line", ["setpriv --no-new-privs server", "chroot /jail server", "chpst -e /env server",
+                                  "runuser app -c server"])
+def test_same_tools_without_a_user_switch_are_no_drop(line):
+    assert launch_of(line).drop is None
+
+
+@pytest.mark.parametrize("line, tool, program", [
+    ("exec sudo -u app -E server", "sudo", "server"),
+    ("sudo --user=app server", "sudo", "server"),
+    ('su app -s /bin/sh -c "server --port 1"', "su", "server"),
+    ("exec su - app -c server", "su", "server"),
+])
+def test_sudo_and_su(line, tool, program):
+    launch = launch_of(line)
+    assert launch.sudo == tool and launch.program[0].value == program
+
+
+def test_lookups_and_fd_execs_launch_nothing():
+    assert launch_of("command -v sudo").lookup_only
+    assert launch_of("exec >/var/log/app.log 2>&1").fd_only_exec
+    assert not launch_of("which gosu").is_long_running()
+
+
+def test_long_running_judgement():
+    assert launch_of("python app.py").is_long_running()
+    assert launch_of('"$@"').is_long_running()
+    assert not launch_of("echo done").is_long_running()
+    assert launch_of("tail -f /dev/null").is_long_running()
+    assert not launch_of("sleep 5").is_long_running()
+    assert launch_of("sleep infinity").is_long_running()
