@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 #: Instructions with more physical lines than this are cut: both parsers go quadratic on them.
 MAX_CONTINUATION_LINES = 5000
+#: Values longer than this are not expanded (read as unknown), which bounds `${A:-${B:-...` work.
+MAX_EXPANDED_LENGTH = 10_000
 
 _HEREDOC = re.compile(r"(?<!<)<<(-?)([\"']?)([A-Za-z_][\w.-]*)\2")
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z]+)\s*=\s*(.*?)\s*$")
@@ -304,6 +306,8 @@ _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|(
 
 def expand(text: str, scope: dict[str, str | None]) -> str | None:
     """Expand `$V`, `${V}`, `${V:-d}`, `${V-d}`, `${V:+x}`, `${V+x}`; None when something stays unknown."""
+    if len(text) > MAX_EXPANDED_LENGTH:
+        return None  # no real USER/ARG/COPY value is this long; unknown is the safe reading
     unknown = False
 
     def replace(match: re.Match) -> str:

@@ -145,6 +145,15 @@ class Linter:
 
     # -- one start-up ----------------------------------------------------------------------
     def lint_job(self, job: Job) -> Result:
+        """Lint one start-up; a bug in privlint costs this one job, never the run or a traceback."""
+        try:
+            return self._lint_job(job)
+        except (RecursionError, MemoryError, Exception) as error:  # noqa: BLE001 - last-resort guard
+            path = job.dockerfile or job.script or "?"
+            message = f"internal error while linting ({type(error).__name__}: {error}): please report it"
+            return Result(errors=[InputError(path, message[:500])])
+
+    def _lint_job(self, job: Job) -> Result:
         result = Result()
         dockerfile = None
         if job.dockerfile is not None:

@@ -61,9 +61,7 @@ def _first_problem(node, settled_rows=frozenset()):
 #: Same-length rewrites of constructs tree-sitter-bash misreads and privlint's rules never look into.
 _GAP_MASKS = [
     (re.compile(rb"(?<=[0-9])<>"), lambda match: b"> "),  # exec 3<>/dev/tcp/host/port
-    (re.compile(rb"\[\[(?:(?!\]\]).){1,4000}\]\]"),  # [[ $1 = a.b && $2 = y ]]
-     lambda match: b"[[ x" + b" " * (len(match.group(0)) - 6) + b"]]"),
-    (re.compile(rb"`#[^`\n]{0,4000}`"), lambda match: b" " * len(match.group(0))),  # `# comment` in a pipe
+    (re.compile(rb"`#[^`\n]*`"), lambda match: b" " * len(match.group(0))),  # `# comment` in a pipe
     (re.compile(rb"(?<=\))[ \t](?=[ \t]{0,100}\}(?:[ \t;]|$))", re.M), lambda match: b";"),  # ( ... ) }
 ]
 
@@ -71,7 +69,27 @@ _GAP_MASKS = [
 def _mask_gaps(data: bytes) -> bytes:
     for pattern, replacement in _GAP_MASKS:
         data = pattern.sub(replacement, data)
-    return data
+    return _mask_double_brackets(data)
+
+
+def _mask_double_brackets(data: bytes) -> bytes:
+    """`[[ $1 = a.b && $2 = y ]]` → `[[ x          ]]` on one line, scanning each byte once."""
+    out, position = [], 0
+    while True:
+        start = data.find(b"[[", position)
+        if start < 0:
+            break
+        line_end = data.find(b"\n", start)
+        line_end = len(data) if line_end < 0 else line_end
+        end = data.find(b"]]", start + 2, line_end)
+        if end < 0:
+            out.append(data[position:line_end])
+            position = line_end
+            continue
+        out += [data[position:start], b"[[ x", b" " * (end - start - 4), b"]]"]
+        position = end + 2
+    out.append(data[position:])
+    return b"".join(out)
 
 
 def _problem_row(problem) -> int:

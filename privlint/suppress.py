@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-PRAGMA = re.compile(r"#\s*privlint:?\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]*?)\s*(?:--\s*(.*?))?\s*$")
+# No two neighbouring parts can match the same characters, so a long line cannot make it backtrack.
+PRAGMA = re.compile(r"#[ \t]*privlint:?[ \t]+(global[ \t]+)?ignore[ \t]*=([^\n]*)")
 
 
 @dataclass
@@ -33,10 +34,11 @@ def find_pragmas(path: str, lines: list[str]) -> list[Pragma]:
         match = PRAGMA.search(text)
         if not match:
             continue
-        rules = [r.strip().upper() for r in re.split(r"[,\s]+", match.group(2)) if r.strip()]
+        listed, _, reason = match.group(2).partition("--")
+        rules = [r.upper() for r in re.findall(r"[A-Za-z0-9_]+", listed)]
         trailing = bool(text[:match.start()].strip())
         pragmas.append(Pragma(path, number, match.start() + 1, rules, bool(match.group(1)), trailing,
-                              match.group(3) or None))
+                              reason.strip() or None))
     return pragmas
 
 
