@@ -99,6 +99,17 @@ def _problem_row(problem) -> int:
     return problem.start_point.row
 
 
+#: Bytes >= 0x80 become `a` before tree-sitter sees them. tree-sitter-bash 0.25.1 crashes the
+#: process (segfault, some runs only) on some non-ASCII input found by the property tests. Bash
+#: treats every such byte as a word character, as it does `a`, and byte offsets do not move, so
+#: text and columns are still read from the real bytes.
+_ASCII_ONLY = bytes(range(128)) + b"a" * 128
+
+
+def _parse(parser, data: bytes):
+    return parser.parse(data.translate(_ASCII_ONLY))
+
+
 def _parse_with_recovery(data: bytes):
     """Parse, repairing damaged lines; return (tree, data as parsed, damaged 0-based rows).
 
@@ -107,12 +118,12 @@ def _parse_with_recovery(data: bytes):
     own lines become the damage, so one bad construct never swallows the rest of the script.
     """
     parser = _parser()
-    tree = parser.parse(data)
+    tree = _parse(parser, data)
     if not tree.root_node.has_error:
         return tree, data, set()
     masked = _mask_gaps(data)
     if masked != data:
-        data, tree = masked, parser.parse(masked)
+        data, tree = masked, _parse(parser, masked)
     damaged: set[int] = set()
     for _ in range(MAX_REPAIRS):
         problem = _first_problem(tree.root_node, damaged)
@@ -125,7 +136,7 @@ def _parse_with_recovery(data: bytes):
         rows = data.split(b"\n")
         rows[row] = b" " * len(rows[row])
         candidate = b"\n".join(rows)
-        candidate_tree = parser.parse(candidate)
+        candidate_tree = _parse(parser, candidate)
         after = _first_problem(candidate_tree.root_node, damaged)
         if after is not None and _problem_row(after) < row:
             damaged.update(range(problem.start_point.row, problem.end_point.row + 1))
@@ -181,6 +192,7 @@ class _Converter:
         self.functions: dict[str, m.FunctionDef] = {}
         self.depth = 0
         self.too_deep: set[int] = set()
+        self._ascii_rows: dict[int, bool] = {}
 
     # -- positions -------------------------------------------------------------------------
     def text(self, node) -> str:
@@ -194,8 +206,20 @@ class _Converter:
         return self._position(node.end_byte, node.end_point)
 
     def _position(self, offset: int, point) -> tuple[int, int]:
-        prefix = self.data[offset - point.column:offset]
+        row_start = offset - point.column
+        if self._ascii_row(row_start):
+            return point.row + 1 + self.line_offset, point.column + 1
+        prefix = self.data[row_start:offset]
         return point.row + 1 + self.line_offset, len(prefix.decode("utf-8", "replace")) + 1
+
+    def _ascii_row(self, row_start: int) -> bool:
+        """Whether the row is plain ASCII (bytes are characters), checked once per row."""
+        known = self._ascii_rows.get(row_start)
+        if known is None:
+            row_end = self.data.find(b"\n", row_start)
+            known = self.data[row_start:row_end if row_end >= 0 else len(self.data)].isascii()
+            self._ascii_rows[row_start] = known
+        return known
 
     # -- statements ------------------------------------------------------------------------
     def seq(self, nodes) -> m.Seq:
@@ -373,18 +397,24 @@ class _Converter:
         return m.Loop(self.seq(condition), body)
 
     def and_or(self, node) -> m.AndOr:
+        """`a && b || c`, which tree-sitter nests to the left, flattened without recursion."""
+        chain = [node]
+        while chain[-1].children and chain[-1].children[0].type == "list":
+            chain.append(chain[-1].children[0])
         items: list[m.Node] = []
         operators: list[str] = []
-        for child in node.children:
-            if child.type in ("&&", "||"):
-                operators.append(child.type)
-            elif child.is_named:
-                converted = self.statement(child)
-                if converted is not None:
+        for depth, current in enumerate(reversed(chain)):
+            for index, child in enumerate(current.children):
+                if depth > 0 and index == 0:
+                    continue  # the inner list, already read
+                if child.type in ("&&", "||"):
+                    operators.append(child.type)
+                elif child.is_named:
+                    converted = self.statement(child)
                     if isinstance(converted, m.AndOr):
                         items += converted.items
                         operators += converted.operators
-                    else:
+                    elif converted is not None:
                         items.append(converted)
         return m.AndOr(items, operators)
 

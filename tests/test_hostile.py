@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -106,6 +107,36 @@ def test_regression_control_character_command_in_github_output(tmp_path):
     """Found by the property test: a command named `\x08` reached GitHub annotations raw."""
     (tmp_path / "entrypoint.sh").write_text("\x08")
     _run_all_formats(tmp_path, ["entrypoint.sh"])
+
+
+#: Inputs the property test found that crashed tree-sitter-bash 0.25.1 itself (segfault, some runs).
+TREE_SITTER_CRASHERS = [b'if [ "$(id -u)" = 0 ]; then\nm\xc3\xbbG\n\xc3\xb7\xc3\xbc\xc3\xbe\xc2\x85~\xc3\x85\xc3\xa1\xc2\x84\xc2\xb8\xc3\xb4\xc3\x8b\xc2\x91\xc2\x99\xc2\xbc{\xf3\xb4\x9c\x8d\xf3\x8e\xaf\x98', b'exec gosu app "$0" "$@"\ntrap \'kill $pid\' TERM\nexec "$@"\n*) ;;\n\x1b\x1b\xf1\xa8\x9a\x98\xf0\x9b\x9f\xba\xc3\xa2{\xf3\xbb\xa2\xb5\nif\n\n\n\xc2\x93)M\xc3\xb5\n\xc2\x85\xc3\x97\xf2\xb0\xad\x92']
+
+
+def test_regression_inputs_that_crashed_tree_sitter_are_parsed_safely():
+    """Run in a child process, many times: a segfault would kill pytest itself."""
+    import subprocess
+
+    program = (
+        "import sys\n"
+        "from privlint.shell import parse_script\n"
+        f"for data in {TREE_SITTER_CRASHERS!r}:\n"
+        "    for _ in range(150):\n"
+        "        parse_script('e.sh', data.decode('utf-8', 'surrogateescape'))\n"
+    )
+    for _ in range(3):
+        run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr[-500:]
+
+
+def test_non_ascii_words_keep_their_text_and_columns():
+    from privlint.shell import parse_script
+    from privlint.shell_model import iter_commands
+
+    script = parse_script("e.sh", 'echo "é€"; exec gosu app "✓" "$@"\n')
+    command = list(iter_commands(script.body))[1]
+    assert command.words[3].value == "✓"
+    assert command.column == 12  # characters (bytes would say 15)
 
 
 # -- one named test per bullet of the contract -----------------------------------------------
