@@ -269,3 +269,29 @@ def test_never_runs_anything_it_reads_nor_touches_the_network(tmp_path, capsys, 
              "e.sh": b"#!/bin/sh\n$(touch /tmp/pwned)\nexec \"$@\"\n"}
     code, report = _lint(tmp_path, files, ["Dockerfile"], capsys)
     assert code in (0, 1) and report["errors"] == []
+
+
+def test_very_deep_trees_and_unreadable_folders(tmp_path, capsys, monkeypatch):
+    deep = tmp_path
+    for index in range(120):
+        deep = deep / f"d{index}"
+        if index == 10:
+            (deep).mkdir(parents=True)
+            (deep / "Dockerfile").write_text("FROM a\nUSER b\nCMD x y\n")
+    deep.mkdir(parents=True)
+    (deep / "Dockerfile").write_text("FROM a\nCMD too deep\n")
+    from privlint import discover
+
+    real_walk = os.walk
+
+    def walk_with_a_locked_folder(top, onerror=None, followlinks=False):
+        error = PermissionError(13, "Permission denied")
+        error.filename = os.path.join(top, "locked")
+        onerror(error)
+        yield from real_walk(top, onerror=onerror, followlinks=followlinks)
+
+    monkeypatch.setattr(discover.os, "walk", walk_with_a_locked_folder)
+    code, report = _lint(tmp_path, {}, ["."], capsys)
+    assert code == 2
+    assert report["errors"][0]["message"] == "cannot read directory: Permission denied"
+    assert [(f["rule"], f["path"].count("/")) for f in report["findings"]] == [("PL005", 11)]
