@@ -61,6 +61,22 @@ class Result:
         self.sources.update(other.sources)
 
 
+#: Below this many start-ups one process is faster than starting a pool.
+PARALLEL_THRESHOLD = 48
+MAX_WORKERS = 8
+
+_WORKER_LINTER = None
+
+
+def _start_worker(linter) -> None:
+    global _WORKER_LINTER
+    _WORKER_LINTER = linter
+
+
+def _lint_in_worker(job):
+    return _WORKER_LINTER.lint_job(job)
+
+
 class Linter:
     """Lints start-ups under one set of settings (rule selection, severities, pragmas, limits)."""
 
@@ -98,12 +114,26 @@ class Linter:
         if len(dockerfiles) == 1 and scripts:
             result.extend(self.lint_job(Job(dockerfiles[0], scripts[0], context, helpers=scripts[1:])))
             return result
-        for dockerfile in dockerfiles:
-            result.extend(self.lint_job(Job(dockerfile, context=context)))
-        for script in scripts:
-            if os.path.realpath(script) not in result.scripts_read:
-                result.extend(self.lint_job(Job(script=script)))
+        for part in self.lint_jobs([Job(dockerfile, context=context) for dockerfile in dockerfiles]):
+            result.extend(part)
+        alone = [Job(script=s) for s in scripts if os.path.realpath(s) not in result.scripts_read]
+        for part in self.lint_jobs(alone):
+            result.extend(part)
         return result
+
+    def lint_jobs(self, jobs: list[Job]) -> list[Result]:
+        """Results in job order; large inputs are spread over a process pool, small ones stay here."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+            return [self.lint_job(job) for job in jobs]
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, len(jobs) // (workers * 8))
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(self,)) as pool:
+                return list(pool.map(_lint_in_worker, jobs, chunksize=chunk))
+        except (OSError, RuntimeError):  # no processes to be had here: do the work in this one
+            return [self.lint_job(job) for job in jobs]
 
     def _lint_with_owning_dockerfiles(self, dockerfiles: list[str], scripts: list[str], result: Result) -> Result:
         """Pre-commit mode: a staged script is linted with the Dockerfiles whose entrypoint it is.

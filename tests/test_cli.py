@@ -201,3 +201,18 @@ def test_directory_scan_skips_dockerfile_templates(tmp_path, capsys):
     (tmp_path / "Dockerfile").write_text("FROM debian\nUSER app\nCMD python app.py\n")
     code, report = run_json([str(tmp_path)], capsys)
     assert [os.path.basename(f["path"]) for f in report["findings"]] == ["Dockerfile"]
+
+
+def test_process_pool_gives_the_same_findings_in_the_same_order(tmp_path, capsys, monkeypatch):
+    for index in range(60):
+        script = GOOD_SCRIPT if index % 3 else BAD_SCRIPT
+        make_image(tmp_path / f"img{index:02d}", script)
+    from privlint import lint
+
+    monkeypatch.setattr(lint, "PARALLEL_THRESHOLD", 10 ** 9)
+    single = run(["--format", "text", str(tmp_path)], capsys)
+    monkeypatch.setattr(lint, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(lint.os, "cpu_count", lambda: 2)
+    pooled = run(["--format", "text", str(tmp_path)], capsys)
+    assert pooled == single
+    assert single[1].count("PL002") == 20
