@@ -171,6 +171,7 @@ def test_unterminated_constructs_give_findings_or_pl900(tmp_path, capsys):
     assert ("q", "PL005") in rules  # the unterminated JSON array is shell form
     assert ("h", "PL900") in rules  # the heredoc is never closed
     assert ("b", "PL900") in rules  # the `if` is never closed
+    assert ("m", "PL900") in rules  # only comments: said so
 
 
 def test_huge_inputs_lint_in_bounded_time_or_are_skipped(tmp_path, capsys):

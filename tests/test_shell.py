@@ -64,7 +64,10 @@ def test_crlf_script_parses_like_lf():
     assert len(ScriptAnalysis(crlf).path_ends()) == 2
 
 
-def test_deep_nesting_does_not_crash():
-    text = "$(" * 3000 + "echo" + ")" * 3000 + "\n" + "if true; then\n" * 2000 + "x\n" + "fi\n" * 2000
+def test_deep_nesting_is_pl900_damage_not_a_recursion_error():
+    text = ("$(" * 3000 + "echo" + ")" * 3000 + "\n" + "if true; then\n" * 2000 + "x\n" + "fi\n" * 2000
+            + "(" * 2000 + "y" + ")" * 2000 + "\nexec gosu app server\n")
     script = parse_script("s.sh", text)
-    ScriptAnalysis(script).path_ends()
+    assert script.damage and script.damage[0].line == 1
+    ends = ScriptAnalysis(script).path_ends()
+    assert any(e.how == "exec" and e.command.line == 4004 for e in ends)
