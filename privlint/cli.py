@@ -8,6 +8,7 @@ import sys
 
 from privlint import __version__
 from privlint.config import FAIL_ON, ConfigError, Settings
+from privlint.finding import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "that use it as entrypoint (what the pre-commit hook does)")
     rules.add_argument("--report-unused-ignores", action="store_true",
                        help="report pragmas that silence nothing (PL901)")
+    fixing = parser.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and write nothing (exit 1 when there are some)")
     parser.add_argument("--version", action="version", version=f"privlint {__version__}")
     return parser
 
@@ -92,6 +98,22 @@ def main(argv: list[str] | None = None) -> int:
 
     linter = Linter(settings, args.report_unused_ignores)
     result = linter.lint_paths(args.paths, args.dockerfile, args.find_dockerfiles)
+    if args.fix or args.diff:
+        from privlint.fixes import fix, unified_diff
+
+        outcome = fix(result.findings, args.unsafe_fixes, write=not args.diff)
+        for path, message in outcome.errors:
+            print(f"privlint: error: {path}: {message}", file=sys.stderr)
+        if args.diff:
+            sys.stdout.write(unified_diff(outcome.changed))
+            return EXIT_ERROR if outcome.errors or result.errors else (EXIT_FINDINGS if outcome.changed else EXIT_CLEAN)
+        if outcome.changed:
+            result = linter.lint_paths(args.paths, args.dockerfile, args.find_dockerfiles)
+        if not args.quiet:
+            print(f"privlint: fixed {outcome.applied} finding{'s' if outcome.applied != 1 else ''} "
+                  f"in {len(outcome.changed)} file{'s' if len(outcome.changed) != 1 else ''}", file=sys.stderr)
+        if outcome.errors:
+            result.errors += [InputError(path, message) for path, message in outcome.errors]
     result.findings.sort(key=lambda finding: finding.sort_key)
     return _report(args, result, settings)
 

@@ -19,6 +19,20 @@ class Severity(IntEnum):
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text from (line, column) up to, not including, (end_line, end_column); 1-based."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    safe: bool = True
+    expect: str = ""  # the text that must stand at (line, column) for the edit to apply
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     name: str
@@ -31,6 +45,11 @@ class Finding:
     end_line: int | None = None
     end_column: int | None = None
     suppressed: str | None = None  # set (to the reason, or "") when an inline pragma silences it
+    edit: Edit | None = None  # the repair `--fix` can make
+
+    @property
+    def fixable(self) -> bool:
+        return self.edit is not None and self.edit.safe
 
     @property
     def sort_key(self) -> tuple:

@@ -259,6 +259,8 @@ class _Converter:
                 continue
             if index + 1 < len(nodes) and nodes[index + 1].type == "&":
                 _mark_background(converted)
+            elif isinstance(converted, m.Command):
+                converted.standalone = True
             items.append(converted)
         return m.Seq(items)
 
@@ -341,7 +343,8 @@ class _Converter:
             nested += self._nested_in(target)
         if not words and not prefix_assignments:
             return None
-        return m.Command(words, *self.start(node), *self.end(node), self.text(node), nested=nested)
+        return m.Command(words, *self.start(node), *self.end(node), self.text(node), nested=nested,
+                         has_assignments=prefix_assignments)
 
     def test_command(self, node) -> m.Command:
         words = [m.Word("[", m.LITERAL, "[")]

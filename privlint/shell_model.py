@@ -38,6 +38,8 @@ class Command:
     background: bool = False
     is_test: bool = False  # `[ ... ]` and `[[ ... ]]`
     nested: list["Seq"] = field(default_factory=list)  # $(...), <(...) inside the words
+    has_assignments: bool = False  # `VAR=x cmd`
+    standalone: bool = False  # a statement of its own: not in a pipeline, `&&`/`||` list or background
 
     @property
     def name(self) -> str | None:

@@ -19,6 +19,13 @@ class SourceText:
     text: str
     #: set when the file was not valid UTF-8 and was decoded as Latin-1 instead
     decode_warning: str | None = None
+    encoding: str = "utf-8"
+    bom: bool = False
+
+    def encode(self, text: str) -> bytes:
+        """Text back to bytes the way the file had them (encoding, byte-order mark)."""
+        data = text.encode(self.encoding, "surrogateescape" if self.encoding == "utf-8" else "strict")
+        return (b"\xef\xbb\xbf" if self.bom else b"") + data
 
 
 def read_source(path: str, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
@@ -46,14 +53,15 @@ def read_source(path: str, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
 def decode_source(path: str, data: bytes) -> SourceText:
     if b"\0" in data:
         raise UnreadableFile("binary file (contains NUL bytes): skipped")
-    if data.startswith(b"\xef\xbb\xbf"):
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
         data = data[3:]
     try:
-        return SourceText(path, data.decode("utf-8"))
+        return SourceText(path, data.decode("utf-8"), bom=bom)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         warning = (
             f"not valid UTF-8 (first bad byte at offset {error.start}, line {line}): "
             "read as Latin-1"
         )
-        return SourceText(path, data.decode("latin-1"), warning)
+        return SourceText(path, data.decode("latin-1"), warning, encoding="latin-1", bom=bom)

@@ -216,6 +216,17 @@ class Startup:
                 links[link_path] = posixpath.normpath(posixpath.join(posixpath.dirname(link_path), target))
         return links
 
+    def installed_drop_tool(self) -> str | None:
+        """gosu or su-exec when some RUN or COPY of the Dockerfile puts it into the image."""
+        if self.dockerfile is None:
+            return None
+        text = " ".join(i.value for stage in self.dockerfile.stages for i in stage.instructions
+                        if i.keyword in ("RUN", "COPY", "ADD"))
+        for tool in ("gosu", "su-exec"):
+            if re.search(rf"(?<![\w-]){tool}(?![\w])", text):
+                return tool
+        return None
+
     # -- the entrypoint reference ------------------------------------------------------------
     def program_reference(self) -> str | None:
         """The program the container starts, looking through init wrappers and `sh -c`/`bash script`."""

@@ -42,7 +42,7 @@ def test_text_format_is_one_grep_able_line_per_finding(tmp_path, capsys):
     code, out, _ = run(["--format", "text", str(dockerfile)], capsys)
     assert code == 1
     script = os.path.join(str(tmp_path / "img"), "entrypoint.sh")
-    assert f"{script}:4:1: PL002 [error] `gosu app \"$@\"` ends the script but is not exec'd" in out
+    assert f"{script}:4:1: PL002 [error] [*] `gosu app \"$@\"` ends the script but is not exec'd" in out
 
 
 def test_json_document_shape(tmp_path, capsys):
@@ -50,7 +50,9 @@ def test_json_document_shape(tmp_path, capsys):
     assert code == 1
     assert report["version"]
     finding = report["findings"][0]
-    assert set(finding) == {"rule", "name", "severity", "path", "line", "column", "end_line", "message", "fix"}
+    assert set(finding) == {"rule", "name", "severity", "path", "line", "column", "end_line", "message", "fix",
+                            "fixable"}
+    assert finding["fixable"] is True
     assert (finding["rule"], finding["name"], finding["severity"]) == ("PL002", "missing-exec", "error")
     assert report["errors"] == []
 

@@ -68,3 +68,14 @@ def test_good_pair_passes_and_dockerfile_names_are_matched_by_pattern(tmp_path, 
     assert run.returncode == 0, run.stdout + run.stderr
     run = _try_repo(repo, hook_home, "ci/tools.dockerfile")  # `identify` would not call it a dockerfile
     assert run.returncode == 1 and "ci/tools.dockerfile:3:1: PL001 [error]" in run.stdout
+
+
+def test_fix_hook_repairs_the_script(tmp_path, hook_home):
+    repo = _repo(tmp_path, '#!/bin/sh\nset -e\nif [ "$(id -u)" = 0 ]; then\n  exec gosu notes "$0" "$@"\nfi\n"$@"\n')
+    environment = dict(os.environ, PRE_COMMIT_HOME=str(hook_home))
+    environment.pop("GITHUB_ACTIONS", None)
+    run = subprocess.run([_pre_commit(), "try-repo", str(ROOT), "privlint-fix", "--files",
+                          "app/docker-entrypoint.sh"], cwd=repo, env=environment, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 1  # pre-commit fails a hook that modified files
+    assert (repo / "app" / "docker-entrypoint.sh").read_text().endswith('\nexec "$@"\n')

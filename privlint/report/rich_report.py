@@ -29,6 +29,8 @@ def render(result, stream, options) -> None:
             header = Text(f"  {finding.line}:{finding.column} ")
             header.append(finding.rule, style=_STYLE[finding.severity])
             header.append(f" [{finding.severity.label}] ", style=_STYLE[finding.severity])
+            if finding.fixable:
+                header.append("[*] ", style="bold green")
             header.append(printable(finding.message))
             console.print(header)
             if 0 < finding.line <= len(lines):
@@ -56,6 +58,9 @@ def render(result, stream, options) -> None:
     if result.errors:
         summary.append(f"; {len(result.errors)} file{'s' if len(result.errors) != 1 else ''} not read",
                        style="bold red")
+    fixable = sum(1 for f in result.findings if f.fixable)
+    if fixable:
+        summary.append(f"; [*] {fixable} fixable with `privlint --fix`", style="green")
     console.print(summary)
 
 

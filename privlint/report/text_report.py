@@ -7,8 +7,9 @@ from privlint.report.safe import printable
 
 def render(result, stream, options) -> None:
     for finding in result.findings:
+        mark = "[*] " if finding.fixable else ""
         stream.write(printable(f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} "
-                               f"[{finding.severity.label}] {finding.message}") + "\n")
+                               f"[{finding.severity.label}] {mark}{finding.message}") + "\n")
     if options.quiet:
         return
     for error in result.errors:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from privlint.finding import Finding, Severity
+from privlint.finding import Edit, Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,9 @@ class Rule:
 
     def at(self, path: str, line: int, column: int, message: str, fix: str,
            severity: Severity | None = None, end_line: int | None = None,
-           end_column: int | None = None) -> Finding:
+           end_column: int | None = None, edit: Edit | None = None) -> Finding:
         return Finding(self.id, self.name, severity or self.severity, path, line, column, message, fix,
-                       end_line if end_line is not None else line, end_column)
+                       end_line if end_line is not None else line, end_column, edit=edit)
 
 
 def quote(text: str, limit: int = 60) -> str:

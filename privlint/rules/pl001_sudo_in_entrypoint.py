@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from privlint.finding import Severity
+import re
+
+from privlint.finding import Edit, Severity
 from privlint.rules.base import Rule, quote
 
 RULE = Rule("PL001", "sudo-in-entrypoint", Severity.ERROR,
@@ -14,15 +16,17 @@ _FIX = "Switch user with a tool that execs the command: `exec gosu USER CMD` (or
 def check(startup):
     script = startup.script
     if script is not None and script.is_entrypoint:
+        ends = {id(end.command) for end in script.analysis.path_ends() if end.how in ("end", "exec")}
         for command in script.analysis.reachable_commands():
             if command.is_test:
                 continue
             for launch in script.analysis.launches(command):
                 if launch.sudo:
+                    edit = _gosu_edit(startup, command, launch) if id(command) in ends else None
                     yield RULE.at(script.script.path, command.line, command.column,
                                   f"{quote(command.text)} uses {launch.sudo} to start a process: it stays as "
                                   "the parent, so signals and the TTY go to it, not to your program", _FIX,
-                                  end_line=command.end_line, end_column=command.end_column)
+                                  end_line=command.end_line, end_column=command.end_column, edit=edit)
                     break
     launch = startup.chain_launch
     if launch is not None and launch.sudo:
@@ -38,3 +42,26 @@ def check(startup):
                 yield RULE.at(startup.dockerfile.path, command.line, command.column,
                               f"{instruction.keyword} starts {quote(command.text)} through sudo/su: it stays "
                               "as the parent of your program", _FIX)
+
+
+_SUDO_USER = re.compile(r"^(?:exec\s+)?sudo\s+(?:-u\s+|--user=)(\S+)\s+(.+?)\s*$", re.S)
+_SU_COMMAND = re.compile(r"^(?:exec\s+)?su\s+(?:-\s+)?([\w.-]+)\s+-c\s+(['\"])([\w./:=,@%+ -]+)\2\s*$")
+
+
+def _gosu_edit(startup, command, launch):
+    """Unsafe fix: `sudo -u U CMD` / `su U -c "CMD"` at the end → `exec gosu U CMD` (if gosu is installed)."""
+    tool = startup.installed_drop_tool()
+    if tool is None or not command.standalone or command.has_assignments or command.end_line != command.line:
+        return None
+    text = command.text
+    match = _SUDO_USER.match(text)
+    if match and not match.group(2).startswith("-"):
+        user, rest = match.group(1), match.group(2)
+    else:
+        match = _SU_COMMAND.match(text)
+        if not match:
+            return None
+        user, rest = match.group(1), match.group(3)
+    return Edit(startup.script.script.path, command.line,
+                command.column, command.end_line, command.end_column, f"exec {tool} {user} {rest}", safe=False,
+                expect=text)

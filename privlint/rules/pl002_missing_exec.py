@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from privlint.finding import Severity
+from privlint.finding import Edit, Severity
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import Command
+from privlint.shell_model import LITERAL, Command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
             "the long-running command that ends the entrypoint is not exec'd")
@@ -48,8 +48,27 @@ def check(startup):
             message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
                        "PID 1 and `docker stop` will not reach it")
             fix = f"Prefix it with exec: `exec {' '.join(command.text.split())[:60]}`"
+        edit = None
+        sudo = any(launch.sudo for launch in analysis.launches(command))  # PL001's fix is the right one
+        if end.how == "end" and not sudo and _exec_can_be_prefixed(command, script.script):
+            edit = Edit(script.script.path, command.line, command.column, command.line, command.column, "exec ",
+                        expect=command.words[0].text)
         yield RULE.at(script.script.path, command.line, command.column, message, fix,
-                      end_line=command.end_line, end_column=command.end_column)
+                      end_line=command.end_line, end_column=command.end_column, edit=edit)
+
+
+#: Shell builtins that `exec` cannot run: prefixing them would break the script.
+_NOT_PROGRAMS = {"eval", "command", "builtin", "source", ".", "exec", "set", "trap", "wait", "{", "if", "while"}
+
+
+def _exec_can_be_prefixed(command: Command, script) -> bool:
+    """The safe case: a simple command on its own, nothing after it on its path, a real program."""
+    if not command.standalone or command.has_assignments or command.is_test or not command.words:
+        return False
+    first = command.words[0]
+    if first.kind == LITERAL and (first.value in _NOT_PROGRAMS or first.value in script.functions):
+        return False
+    return True
 
 
 def _unforwarded_background(analysis, wait: Command) -> Command | None:
