@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from privlint.record import record
 
 
 def _folder() -> str:
@@ -38,7 +38,7 @@ def page_ids() -> list[str]:
     return sorted(name[:-3] for name in names if name.startswith("PL") and name.endswith(".md"))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleDescriptor:
     """What a reporter may know of a rule: data only, never its code."""
 

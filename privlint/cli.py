@@ -13,9 +13,21 @@ from privlint.finding import InputError
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """A width from COLUMNS: argparse would import shutil (and bz2, lzma...) on every start to ask."""
+
+    def __init__(self, prog):
+        try:
+            width = int(os.environ.get("COLUMNS", "100"))
+        except ValueError:
+            width = 100
+        super().__init__(prog, width=max(40, width) - 2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="privlint",
+        formatter_class=_Formatter,
         description="Lint the privilege handover between a Dockerfile and its entrypoint script.",
         epilog="Also: `privlint rules` lists the rules, `privlint explain PL002` shows one. "
                "Exit codes: 0 nothing that fails, 1 findings that fail (--fail-on), "

@@ -7,7 +7,7 @@ Every key is checked: an unknown key, a value of the wrong type or an unknown ru
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from privlint.record import factory, record
 
 from privlint.finding import Severity
 
@@ -19,17 +19,17 @@ class ConfigError(Exception):
     """A configuration mistake, with a message that names the file and key."""
 
 
-@dataclass
+@record
 class Settings:
     select: list[str] | None = None  # None: every rule
-    ignore: list[str] = field(default_factory=list)
-    extend_select: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
+    ignore: list[str] = factory(list)
+    extend_select: list[str] = factory(list)
+    severity: dict[str, Severity] = factory(dict)
     fail_on: str = "error"
-    exclude: list[str] = field(default_factory=list)
+    exclude: list[str] = factory(list)
     context: str | None = None
-    extra_drop_tools: list[str] = field(default_factory=list)
-    non_root_base_images: list[str] = field(default_factory=list)
+    extra_drop_tools: list[str] = factory(list)
+    non_root_base_images: list[str] = factory(list)
     disable_ignore_pragma: bool = False
     max_file_size: int | None = None
     source: str | None = None  # the file the settings came from

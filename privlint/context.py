@@ -9,14 +9,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
-from dataclasses import dataclass
+from privlint.record import record
 
 from privlint.dockerfile import Dockerfile, Heredoc, Stage, _split_words, expand, stage_scope
 
 PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
 
-@dataclass
+@record
 class Resolved:
     """Where the in-image file comes from: a context file, or a COPY heredoc of the Dockerfile."""
 

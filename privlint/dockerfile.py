@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from privlint.record import factory, record
 
 #: Instructions with more physical lines than this are cut: both parsers go quadratic on them.
 MAX_CONTINUATION_LINES = 5000
@@ -23,7 +23,7 @@ _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z]+)\s*=\s*(.*?)\s*$")
 _FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=(\S*))?")
 
 
-@dataclass
+@record
 class Heredoc:
     delimiter: str
     body: str
@@ -31,15 +31,15 @@ class Heredoc:
     strip_tabs: bool
 
 
-@dataclass
+@record
 class Instruction:
     keyword: str  # upper case: RUN, USER, ...
     value: str  # as dockerfile-parse joined it
     line: int  # 1-based first line
     end_line: int
-    flags: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, str] = factory(dict)
     args: str = ""  # the value without leading --flags
-    heredocs: list[Heredoc] = field(default_factory=list)
+    heredocs: list[Heredoc] = factory(list)
 
     @property
     def exec_form(self) -> list[str] | None:
@@ -62,7 +62,7 @@ class Instruction:
         return text.startswith("[") and text.endswith("]") and self.exec_form is None
 
 
-@dataclass
+@record
 class Stage:
     index: int
     base: str  # image reference as written (variables expanded where known)
@@ -80,14 +80,14 @@ class Stage:
         return stages
 
 
-@dataclass
+@record
 class Dockerfile:
     path: str
     lines: list[str]
     stages: list[Stage]
     global_args: dict[str, str | None]
     escape: str = "\\"
-    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) for PL900
+    notes: list[tuple[int, str]] = factory(list)  # (line, message) for PL900
 
     @property
     def final_stage(self) -> Stage | None:

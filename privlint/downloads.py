@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from privlint.record import record
 
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words
@@ -18,7 +18,7 @@ SHELL_INTERPRETERS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"}
 _CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", "sha1sum", "b2sum"}
 
 
-@dataclass
+@record
 class Download:
     stage: Stage
     instruction: Instruction
@@ -32,14 +32,14 @@ class Download:
     run_index: int = 0  # which parsed RUN source it came from
 
 
-@dataclass
+@record
 class Verification:
     stage: Stage
     text: str  # the verifying command, with the pipeline it sits in
     run_index: int
 
 
-@dataclass
+@record
 class PipeToShell:
     instruction: Instruction
     command: m.Command  # the fetching command

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from privlint.record import record
 from enum import IntEnum
 
 
@@ -18,7 +18,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """Replace the text from (line, column) up to, not including, (end_line, end_column); 1-based."""
 
@@ -32,7 +32,7 @@ class Edit:
     expect: str = ""  # the text that must stand at (line, column) for the edit to apply
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     rule: str
     name: str
@@ -56,7 +56,7 @@ class Finding:
         return (self.path, self.line, self.column, self.rule, self.message)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InputError:
     """A file that could not be read or linted at all (exit code 2)."""
 
@@ -64,7 +64,7 @@ class InputError:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     """Something the user should know that is not a finding (for example: entrypoint not found)."""
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from dataclasses import dataclass, field
+from privlint.record import factory, record
 
 from privlint.source import UnreadableFile, read_source
 
 
-@dataclass
+@record
 class FixOutcome:
-    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (before, after)
+    changed: dict[str, tuple[str, str]] = factory(dict)  # path -> (before, after)
     applied: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = factory(list)
 
 
 def wanted_edits(findings, unsafe: bool) -> dict[str, list]:

@@ -9,7 +9,7 @@ before it, `return` hands the state back to the caller.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from privlint.record import record
 
 from privlint import shell_model as m
 from privlint.launch import Launch, read_launch, split_words
@@ -31,7 +31,7 @@ ENTRY = _Marker("entry")
 NOTHING = _Marker("nothing")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathEnd:
     """The command a path of the script finishes on, and how: 'exec', 'exit' or 'end'."""
 

@@ -6,7 +6,7 @@ Used for script commands and for ENTRYPOINT/CMD words alike, so both are read th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from privlint.record import factory, record
 
 from privlint.shell_model import ARGS, LITERAL, SELF, VAR, Word
 
@@ -47,7 +47,7 @@ _WRAPPER_VALUE_OPTIONS = {
 }
 
 
-@dataclass
+@record
 class Launch:
     """The reading of one command line, left to right."""
 
@@ -58,7 +58,7 @@ class Launch:
     sudo: str | None = None  # "sudo", "su" or "doas"
     sudo_index: int | None = None
     init: str | None = None  # an init wrapper such as tini
-    program: list[Word] = field(default_factory=list)
+    program: list[Word] = factory(list)
     lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field, replace
+from privlint.record import factory, record, replace
 
 from privlint.context import candidate_paths, resolve_in_context, workdir_at
 from privlint.dockerfile import parse_dockerfile
@@ -19,24 +19,24 @@ from privlint.suppress import find_pragmas
 from privlint.startup import Startup, StartupScript, looks_like_script
 
 
-@dataclass
+@record
 class Job:
     """One container start-up to lint: a Dockerfile, a script, or both."""
 
     dockerfile: str | None = None
     script: str | None = None  # an explicitly paired entrypoint script
     context: str | None = None
-    helpers: list[str] = field(default_factory=list)
+    helpers: list[str] = factory(list)
 
 
-@dataclass
+@record
 class Result:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
+    findings: list[Finding] = factory(list)
+    errors: list[InputError] = factory(list)
+    notes: list[Note] = factory(list)
     files: int = 0
-    scripts_read: list[str] = field(default_factory=list)  # real paths of entrypoints found by resolution
-    sources: dict[str, list[str]] = field(default_factory=dict)  # lines of each file read, for reporters
+    scripts_read: list[str] = factory(list)  # real paths of entrypoints found by resolution
+    sources: dict[str, list[str]] = factory(dict)  # lines of each file read, for reporters
 
     def without_suppressed(self) -> "Result":
         """The same result with suppressed findings left out (all formats but SARIF)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from privlint.record import record
 
 #: Files above this size are skipped with a message; both parsers go quadratic on huge single lines.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -13,7 +13,7 @@ class UnreadableFile(Exception):
     """Raised with a user-facing message when a file cannot be linted at all."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceText:
     path: str
     text: str

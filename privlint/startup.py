@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from dataclasses import dataclass, field
+from privlint.record import factory, record
 from functools import cached_property
 
 from privlint import shell_model as m
@@ -50,7 +50,7 @@ SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "syste
                "runit", "openrc-init"}
 
 
-@dataclass
+@record
 class UserInfo:
     value: str | None  # expanded user, None when it cannot be resolved
     line: int  # the USER line, or the final FROM line when no USER applies
@@ -63,7 +63,7 @@ class UserInfo:
         return self.value.split(":", 1)[0].strip() in ("root", "0")
 
 
-@dataclass
+@record
 class Chain:
     """ENTRYPOINT and CMD as Docker combines them."""
 
@@ -85,18 +85,18 @@ class Chain:
         return words
 
 
-@dataclass
+@record
 class StartupScript:
     script: m.Script
     analysis: ScriptAnalysis
     is_entrypoint: bool
 
 
-@dataclass
+@record
 class Startup:
     dockerfile: Dockerfile | None
     script: StartupScript | None = None
-    helpers: list[StartupScript] = field(default_factory=list)
+    helpers: list[StartupScript] = factory(list)
     script_reference: str | None = None  # the in-image path the chain names
     script_missing: bool = False  # the chain names a script privlint could not read
     extra_drop_tools: frozenset[str] = frozenset()

@@ -8,13 +8,13 @@ findings are kept, marked, for SARIF; pragmas that silence nothing can be report
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from privlint.record import factory, record, replace
 
 # No two neighbouring parts can match the same characters, so a long line cannot make it backtrack.
 PRAGMA = re.compile(r"#[ \t]*privlint:?[ \t]+(global[ \t]+)?ignore[ \t]*=([^\n]*)")
 
 
-@dataclass
+@record
 class Pragma:
     path: str
     line: int
@@ -23,7 +23,7 @@ class Pragma:
     is_global: bool
     trailing: bool  # code stands before it on the same line
     reason: str | None
-    used: set[str] = field(default_factory=set)
+    used: set[str] = factory(set)
 
 
 def find_pragmas(path: str, lines: list[str]) -> list[Pragma]:
