@@ -2,74 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 from privlint import __version__
-from privlint.config import FAIL_ON, ConfigError, Settings
+from privlint.config import ConfigError, Settings
 from privlint.finding import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class _Formatter(argparse.HelpFormatter):
-    """A width from COLUMNS: argparse would import shutil (and bz2, lzma...) on every start to ask."""
-
-    def __init__(self, prog):
-        try:
-            width = int(os.environ.get("COLUMNS", "100"))
-        except ValueError:
-            width = 100
-        super().__init__(prog, width=max(40, width) - 2)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="privlint",
-        formatter_class=_Formatter,
-        description="Lint the privilege handover between a Dockerfile and its entrypoint script.",
-        epilog="Also: `privlint rules` lists the rules, `privlint explain PL002` shows one. "
-               "Exit codes: 0 nothing that fails, 1 findings that fail (--fail-on), "
-               "2 usage or configuration error, or an input that could not be read.",
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="Dockerfiles, entrypoint scripts or directories to lint")
-    parser.add_argument("--dockerfile", action="append", default=[], metavar="FILE",
-                        help="lint FILE as a Dockerfile whatever its name (repeatable)")
-    parser.add_argument("--context", metavar="DIR",
-                        help="build context for COPY/ADD (default: the Dockerfile's folder)")
-    parser.add_argument("--format", choices=FORMATS, default="auto",
-                        help="output format (auto: github under GitHub Actions, rich on a terminal, else text)")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (summary still printed)")
-    parser.add_argument("--no-color", action="store_true", help="no colours (also set by NO_COLOR)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print findings only: no notes, no summary")
-    rules = parser.add_argument_group("rules and configuration")
-    rules.add_argument("--config", metavar="FILE", help="read settings from FILE instead of searching for one")
-    rules.add_argument("--isolated", action="store_true", help="ignore every configuration file")
-    rules.add_argument("--select", metavar="IDS", help="only these rules (comma-separated ids or prefixes)")
-    rules.add_argument("--extend-select", metavar="IDS", help="these rules too")
-    rules.add_argument("--ignore", metavar="IDS", help="not these rules")
-    rules.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that makes the exit code 1 (default: error)")
-    rules.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files matching GLOB (repeatable)")
-    rules.add_argument("--disable-ignore-pragma", action="store_true",
-                       help="ignore every inline `# privlint ignore=` pragma")
-    parser.add_argument("--find-dockerfiles", action="store_true",
-                        help="lint each script given alone with the Dockerfiles below the repository root "
-                             "that use it as entrypoint (what the pre-commit hook does)")
-    rules.add_argument("--report-unused-ignores", action="store_true",
-                       help="report pragmas that silence nothing (PL901)")
-    fixing = parser.add_argument_group("fixes")
-    fixing.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
-    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too")
-    fixing.add_argument("--diff", action="store_true",
-                        help="print the fixes as a unified diff and write nothing (exit 1 when there are some)")
-    parser.add_argument("--version", action="version", version=f"privlint {__version__}")
-    return parser
-
-
-FORMATS = ("auto", "rich", "text", "json", "sarif", "github")
 
 
 class _Options:
@@ -91,10 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in ("rules", "explain"):
         return _catalogue_command(argv[0], argv[1:])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from privlint.arguments import USAGE, UsageError, parse
+
+    try:
+        args = parse(argv)
+    except UsageError as error:
+        print(f"{USAGE}\nprivlint: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None
     if not args.paths and not args.dockerfile:
-        parser.print_usage(sys.stderr)
+        print(USAGE, file=sys.stderr)
         print("privlint: error: give at least one PATH (a Dockerfile, a script or a directory)", file=sys.stderr)
         return EXIT_ERROR
     try:

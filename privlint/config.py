@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from privlint.record import factory, record
 
+from privlint.arguments import FAIL_ON
 from privlint.finding import Severity
 
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 class ConfigError(Exception):

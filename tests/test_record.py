@@ -50,7 +50,7 @@ def test_privlint_no_longer_imports_dataclasses_or_inspect():
     import sys
 
     code = ("import sys, privlint.cli, privlint.lint, privlint.rules, privlint.report.text_report; "
-            "print(sorted(m for m in ('dataclasses', 'inspect', 'typing', 'rich', 'shutil') if m in sys.modules))")
+            "print(sorted(m for m in ('dataclasses', 'inspect', 'typing', 'rich', 'shutil', 'argparse', 'gettext') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True,
                          cwd="/").stdout
     assert out.strip() == "[]"
