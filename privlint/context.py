@@ -48,12 +48,17 @@ def workdir_at(dockerfile: Dockerfile, stage: Stage, line: int | None = None) ->
     return workdir
 
 
-def resolve_in_context(dockerfile: Dockerfile, stage: Stage, image_paths: list[str], context_dir: str) -> Resolved | None:
-    """The last COPY/ADD of the stage chain that puts a file at one of `image_paths`."""
+def resolve_in_context(dockerfile: Dockerfile, stage: Stage, image_paths: list[str], context_dir: str,
+                       depth: int = 0) -> Resolved | None:
+    """The last COPY/ADD of the stage chain that puts a file at one of `image_paths`.
+
+    `COPY --from=STAGE` of a stage of this Dockerfile is followed into that stage (a few hops);
+    `--from` an image is outside the build context and ends the search for that file.
+    """
     context_real = os.path.realpath(context_dir)
     for ancestor in stage.chain():
         for instruction in reversed(ancestor.instructions):
-            if instruction.keyword not in ("COPY", "ADD") or "from" in instruction.flags:
+            if instruction.keyword not in ("COPY", "ADD"):
                 continue
             scope = stage_scope(dockerfile, ancestor, instruction.line)
             words = [expand(w, scope) for w in _copy_words(instruction)]
@@ -63,6 +68,16 @@ def resolve_in_context(dockerfile: Dockerfile, stage: Stage, image_paths: list[s
             workdir = workdir_at(dockerfile, ancestor, instruction.line)
             dest_abs = posixpath.normpath(posixpath.join(workdir, dest))
             dest_is_dir = dest.endswith("/") or len(sources) > 1
+            if "from" in instruction.flags:
+                source_stage = dockerfile.stage_named(instruction.flags["from"])
+                if source_stage is None or source_stage is ancestor or depth >= 4:
+                    continue
+                inner = [p for image_path in image_paths
+                         for p in _source_paths(sources, dest_abs, dest_is_dir, image_path)]
+                found = resolve_in_context(dockerfile, source_stage, inner, context_dir, depth + 1) if inner else None
+                if found:
+                    return found
+                continue
             if instruction.heredocs:
                 found = _from_heredocs(instruction.heredocs, sources, dest_abs, dest_is_dir, image_paths)
                 if found:
@@ -73,6 +88,23 @@ def resolve_in_context(dockerfile: Dockerfile, stage: Stage, image_paths: list[s
                 if found:
                     return found
     return None
+
+
+def _source_paths(sources, dest_abs, dest_is_dir, image_path) -> list[str]:
+    """Where `image_path` comes from in the `--from` stage: as a file, or inside a copied folder."""
+    found = []
+    for source in sources:
+        if any(ch in source for ch in "*?["):
+            continue
+        source_abs = posixpath.normpath(posixpath.join("/", source))
+        if image_path == dest_abs and not dest_is_dir:
+            found.append(source_abs)
+        if image_path == posixpath.join(dest_abs, posixpath.basename(source_abs)):
+            found.append(source_abs)
+        prefix = dest_abs.rstrip("/") + "/"
+        if image_path.startswith(prefix):
+            found.append(posixpath.join(source_abs, image_path[len(prefix):]))
+    return found
 
 
 def _copy_words(instruction) -> list[str]:

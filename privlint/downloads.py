@@ -15,6 +15,8 @@ PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(gosu|su-exec|tini|dumb-init)(?![
 SIGNATURE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".sha256", ".sha256sum", ".sha512", ".sha512sum",
                       ".sha1", ".md5", ".pub", ".key", "sums", "sums.txt", ".minisig", ".pem", ".crt")
 SHELL_INTERPRETERS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"}
+#: Interpreters that run a script piped into them (`curl -sS https://getcomposer.org/installer | php`).
+PIPE_INTERPRETERS = SHELL_INTERPRETERS | {"php", "python", "python2", "python3", "perl", "ruby", "node"}
 _CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", "sha1sum", "b2sum"}
 
 
@@ -73,8 +75,8 @@ class StageDownloads:
                 name = launch.program_name
                 if name in FETCHERS:
                     self._fetch(stage, instruction, command, launch.program, index)
-                    later = [analysis.launches(c)[0].program_name for c in commands[position + 1:]]
-                    shells = [s for s in later if s in SHELL_INTERPRETERS]
+                    later = [analysis.launches(c)[0] for c in commands[position + 1:]]
+                    shells = [r.program_name for r in later if _runs_stdin(r)]
                     if shells:
                         self.pipes.append(PipeToShell(instruction, command, shells[0]))
                 elif name in SHELL_INTERPRETERS:
@@ -173,6 +175,18 @@ def _pipelines_and_commands(node: m.Node):
                     yield from _pipelines_and_commands(nested)
         elif isinstance(current, m.Command):
             yield current
+
+
+def _runs_stdin(reading) -> bool:
+    """`| sh`, `| bash -s --`, `| php`, `| python3 -`: an interpreter reading its program from the pipe."""
+    name = reading.program_name or ""
+    name = re.sub(r"^(python|php)[0-9.]+$", r"\1", name)
+    if name not in PIPE_INTERPRETERS:
+        return False
+    arguments = [w.value or w.text for w in reading.program[1:]]
+    if name in SHELL_INTERPRETERS:
+        return "-c" not in arguments
+    return all(a.startswith("-") for a in arguments[:1]) or arguments[:1] == ["-"]
 
 
 def _output_of(fetcher: str | None, values: list[str], url: str) -> str | None:

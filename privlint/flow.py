@@ -181,15 +181,18 @@ class ScriptAnalysis:
             body_live, e2, r2 = self._run(node.body, current, in_function)
             return current | body_live, ended | e | e2, returned | r | r2
         if isinstance(node, m.AndOr):
+            # `migrate && exec server`: a path that stops early stops on a command that already
+            # finished (it failed, or succeeded before `||`), not on a server left under the shell.
             current, e, r = self._run(node.items[0], live, in_function) if node.items else (live, set(), set())
             ended |= e
             returned |= r
+            short_circuited = False
             for item in node.items[1:]:
-                item_live, e, r = self._run(item, current, in_function)
-                current = current | item_live
+                short_circuited = True
+                current, e, r = self._run(item, current, in_function)
                 ended |= e
                 returned |= r
-            return current, ended, returned
+            return current | ({NOTHING} if short_circuited else set()), ended, returned
         if isinstance(node, m.Pipeline):
             return {self._pipeline_representative(node)}, ended, returned
         if isinstance(node, m.Subshell):
@@ -206,6 +209,8 @@ class ScriptAnalysis:
         if command.background:
             return live, set(), set()
         name = command.name if command.words and command.words[0].kind == m.LITERAL else None
+        if name is not None and name.startswith("-"):
+            return live, set(), set()  # `--bind 0.0.0.0:80` broken off its command: runs nothing
         if name == "exit" or (name == "return" and not in_function):
             return set(), {PathEnd(state, "exit") for state in live}, set()
         if name == "return":

@@ -12,6 +12,9 @@ from privlint.shell_model import ARGS, LITERAL, SELF, VAR, Word
 
 INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}
 
+#: Scripts of the official images that only set things up and then `exec "$@"`.
+PASS_THROUGH = {"docker-php-entrypoint"}
+
 #: Programs that switch user and then exec the command, leaving no process of their own behind.
 DROP_TOOLS = {"gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "runuser", "setuidgid", "chpst",
               "setuser", "s6-applyuidgid"}
@@ -82,6 +85,8 @@ class Launch:
         name = self.program_name
         if name is None:
             return True  # "$@", "$0", $CMD: the command the container was started with
+        if name.startswith("-"):
+            return False  # `--bind 0.0.0.0:80` left on a line of its own is no program
         if name == "sleep":
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":
@@ -140,6 +145,9 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             if name == "timeout" and i < n:
                 i += 1  # the duration
+            continue
+        if name in PASS_THROUGH and i + 1 < n:
+            i += 1
             continue
         if name in INIT_WRAPPERS:
             launch.init = launch.init or name

@@ -183,7 +183,8 @@ def parse_script(path: str, text: str, line_offset: int = 0) -> m.Script:
     damaged |= converter.too_deep
     lines = text.splitlines()
     shebang = lines[0] if lines and lines[0].startswith("#!") else None
-    return m.Script(path, body, converter.functions, _damage_ranges(damaged, line_offset), lines, shebang)
+    return m.Script(path, body, converter.functions, _damage_ranges(damaged, line_offset), lines, shebang,
+                    line_offset)
 
 
 def _damage_ranges(rows: set[int], line_offset: int) -> list[m.Damage]:

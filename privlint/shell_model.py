@@ -136,6 +136,12 @@ class Script:
     damage: list[Damage]
     lines: list[str]
     shebang: str | None = None
+    line_offset: int = 0  # where the script starts in its file (a RUN or COPY heredoc body)
+
+    def source_line(self, line: int) -> str:
+        """The text of a line, numbered as in the file."""
+        index = line - 1 - self.line_offset
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
 
 
 def children(node: Node, into_functions: bool = True, into_nested: bool = True) -> list[Node]:

@@ -27,6 +27,7 @@ SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl
 #: Servers that switch the whole process to another user when given one of these options.
 #: An empty tuple: the server refuses to run as root at all unless configured to switch (mysqld).
 SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd": (), "mysqld_safe": (),
+                          "httpd": ("-u",),  # busybox httpd; Apache's httpd has no -u
                           "dnsmasq": ("-u", "--user"), "named": ("-u",),
                           "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",)}
 
@@ -275,7 +276,7 @@ class Startup:
 
     def main_programs(self) -> set[str]:
         """Names of the programs the container ends up running, where they can be told."""
-        names = {launch.program_name for launch in self.main_launches() if launch.program_name}
+        names = {_program_kind(launch) for launch in self.main_launches() if launch.program_name}
         return {re.sub(r"^(php-fpm|python|php)[0-9.]+$", r"\1", name) for name in names}
 
     def inherits_unknown_entrypoint(self) -> bool:
@@ -283,6 +284,40 @@ class Startup:
         if self.chain.entrypoint is not None or self.final_stage is None:
             return False
         return not _plain_base(self.final_stage.chain()[-1].base)
+
+
+def _program_kind(launch: Launch) -> str:
+    """The program's name, telling busybox `httpd -p 80 -h /www` from Apache's httpd."""
+    name = launch.program_name or ""
+    if name == "httpd" and any(w.value in ("-p", "-h") for w in launch.program[1:]):
+        return "busybox-httpd"
+    return name
+
+
+def _echoed_drop(analysis: ScriptAnalysis, command: m.Command) -> bool:
+    """`exec $(test -z "$ROOT" && echo su-exec app) /app "$@"`: a drop tool printed into the command."""
+    from privlint.launch import DROP_TOOLS
+
+    tools = DROP_TOOLS | analysis.extra_drop_tools
+    for nested in command.nested:
+        for inner in m.iter_commands(nested):
+            printed = [token for w in inner.words[1:] for token in (w.value or "").split()]
+            if inner.name in ("echo", "printf") and any(basename(token) in tools for token in printed):
+                return True
+    return False
+
+
+def damage_may_hide_drop(script: m.Script, extra_drop_tools=frozenset()) -> bool:
+    """Whether lines that could not be parsed mention a drop tool (or an exec of a variable)."""
+    from privlint.launch import DROP_TOOLS
+
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(DROP_TOOLS | set(extra_drop_tools))))
+                         + r")(?![\w-])|\bexec\s+\$|\beval\b")
+    for damage in script.damage:
+        for line in range(damage.line, damage.end_line + 1):
+            if pattern.search(script.source_line(line)):
+                return True
+    return False
 
 
 def _set_positionals(analysis: ScriptAnalysis) -> list[Launch]:
@@ -298,7 +333,9 @@ def _set_positionals(analysis: ScriptAnalysis) -> list[Launch]:
 
 def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
     for end in analysis.path_ends():
-        if isinstance(end.command, m.Command) and any(l.drop for l in analysis.launches(end.command)):
+        if not isinstance(end.command, m.Command):
+            continue
+        if any(l.drop for l in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
             return True
     for command in analysis.reachable_commands():
         if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":

@@ -10,6 +10,7 @@ from privlint.startup import (
     SELF_DROPPING_SERVERS,
     SELF_SWITCHING_SERVERS,
     SUPERVISORS,
+    damage_may_hide_drop,
     looks_like_script,
     posix_shell,
 )
@@ -59,8 +60,8 @@ def check(startup):
     reference = startup.program_reference()
     if startup.script is None and reference and looks_like_script(reference):
         return
-    if startup.script is not None and startup.script.script.damage:
-        return  # part of the script could not be read (PL900): a drop may hide there
+    if startup.script is not None and damage_may_hide_drop(startup.script.script, startup.extra_drop_tools):
+        return  # lines that could not be parsed (PL900) mention a drop tool: it may be there
     if startup.drops_privileges():
         return
     if startup.inherits_unknown_entrypoint():
