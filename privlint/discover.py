@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 
-DOCKERFILE_PATTERNS = ["Dockerfile", "Containerfile", "*.Dockerfile", "*.dockerfile", "Dockerfile.*",
-                       "Dockerfile-*", "Containerfile.*", "*.containerfile", "*.Containerfile"]
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
                 ".mypy_cache", ".pytest_cache", "site-packages", ".direnv"}
 MAX_DEPTH = 64
@@ -15,10 +12,17 @@ TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", "
 
 
 def is_dockerfile_name(path: str) -> bool:
+    """Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, Dockerfile.*, Dockerfile-* (and Containerfile alike).
+
+    Plain string tests: fnmatch would compile nine patterns on every start of a pre-commit hook.
+    """
     name = os.path.basename(path)
     if name.endswith((".sh", ".bash", ".md", ".txt", ".orig", ".bak", ".swp", ".rej")):
         return False
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_PATTERNS)
+    for base in ("Dockerfile", "Containerfile"):
+        if name == base or name.startswith((base + ".", base + "-")):
+            return True
+    return name.endswith((".Dockerfile", ".dockerfile", ".containerfile", ".Containerfile")) and name[0] != "."
 
 
 def _is_virtualenv(path: str) -> bool:

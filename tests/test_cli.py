@@ -218,3 +218,14 @@ def test_process_pool_gives_the_same_findings_in_the_same_order(tmp_path, capsys
     pooled = run(["--format", "text", str(tmp_path)], capsys)
     assert pooled == single
     assert single[1].count("PL002") == 20
+
+
+def test_dockerfile_names():
+    from privlint.discover import is_dockerfile_name
+
+    for name in ("Dockerfile", "Containerfile", "app.Dockerfile", "ci/app.dockerfile", "Dockerfile.prod",
+                 "Dockerfile-dev", "Containerfile.arm64", "x.containerfile"):
+        assert is_dockerfile_name(name), name
+    for name in ("entrypoint.sh", "Dockerfile.md", "Dockerfile.sh", "notes.txt", "dockerfile", "Dockerfiles",
+                 ".dockerfile", "README"):
+        assert not is_dockerfile_name(name), name
