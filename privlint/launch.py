@@ -57,10 +57,8 @@ class Launch:
     exec_: bool = False
     fd_only_exec: bool = False  # `exec >log 2>&1`, `exec 3<>/dev/tcp/...`: no program
     drop: str | None = None  # the drop tool, e.g. "gosu"
-    drop_index: int | None = None  # index of the drop tool word
     sudo: str | None = None  # "sudo", "su" or "doas"
     sudo_index: int | None = None
-    init: str | None = None  # an init wrapper such as tini
     program: list[Word] = factory(list)
     lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
 
@@ -68,9 +66,6 @@ class Launch:
     def runs_args(self) -> bool:
         return bool(self.program) and self.program[0].kind == ARGS
 
-    @property
-    def reexec_self(self) -> bool:
-        return bool(self.program) and self.program[0].kind == SELF
 
     @property
     def program_name(self) -> str | None:
@@ -150,14 +145,13 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             i += 1
             continue
         if name in INIT_WRAPPERS:
-            launch.init = launch.init or name
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             continue
         if name in DROP_TOOLS or name in extra_drop_tools:
             after = _drop_tool_command(name if name in DROP_TOOLS else "gosu", words, i)
             if after is not None:
                 if launch.drop is None:
-                    launch.drop, launch.drop_index = name, i
+                    launch.drop = name
                 i = after
                 continue
         if name in SUDO_TOOLS:

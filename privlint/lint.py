@@ -11,7 +11,7 @@ from privlint.dockerfile import parse_dockerfile
 from privlint.finding import Finding, InputError, Note
 from privlint.config import Settings
 from privlint.rules import RULES, pl901_unused_suppression
-from privlint.run_shell import _SHELLS
+from privlint.run_shell import SHELLS
 from privlint.shell import parse_script
 from privlint.source import MAX_FILE_BYTES, UnreadableFile, read_source
 from privlint.suppress import apply as apply_suppressions
@@ -255,7 +255,6 @@ class Linter:
         reference = startup.program_reference()
         if reference is None or startup.final_stage is None:
             return
-        startup.script_reference = reference
         workdir = workdir_at(dockerfile, startup.final_stage)
         candidates = candidate_paths(reference, workdir)
         links = startup.symlinks()
@@ -322,4 +321,4 @@ def _is_shell(text: str, path: str) -> bool:
         return not path.endswith((".py", ".js", ".rb", ".pl"))
     words = first[2:].split()
     names = [word.rsplit("/", 1)[-1] for word in words[:2]]
-    return any(name in _SHELLS for name in names)
+    return any(name in SHELLS for name in names)

@@ -11,7 +11,8 @@ import re
 
 from privlint.dockerfile import Dockerfile, Heredoc, Instruction
 
-_SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
+#: Programs that read shell: their `-c` text or heredoc body is parsed as shell.
+SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
 _LEADING = re.compile(r"\s*[A-Za-z]+")
 
 
@@ -72,10 +73,10 @@ def _runs_body_as_shell(head: str, heredoc: Heredoc) -> bool:
     if first_line.startswith("#!"):
         interpreter = first_line[2:].split()
         names = [name.rsplit("/", 1)[-1] for name in interpreter[:2]]
-        if not any(name in _SHELLS for name in names):
+        if not any(name in SHELLS for name in names):
             return False
     words = head.split()
     if not words:
         return True
     program = words[0].rsplit("/", 1)[-1]
-    return program in _SHELLS and not any(not w.startswith("-") for w in words[1:] if w not in ("-c",))
+    return program in SHELLS and not any(not w.startswith("-") for w in words[1:] if w not in ("-c",))

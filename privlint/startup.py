@@ -12,7 +12,7 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.run_shell import _SHELLS, instruction_shell
+from privlint.run_shell import SHELLS, instruction_shell
 from privlint.shell import parse_script
 
 #: Base images whose default user is not root.
@@ -98,7 +98,6 @@ class Startup:
     dockerfile: Dockerfile | None
     script: StartupScript | None = None
     helpers: list[StartupScript] = factory(list)
-    script_reference: str | None = None  # the in-image path the chain names
     script_missing: bool = False  # the chain names a script privlint could not read
     extra_drop_tools: frozenset[str] = frozenset()
     non_root_base_images: tuple[str, ...] = ()
@@ -349,7 +348,7 @@ def _script_of(program: list[m.Word]) -> str | None:
     if not program or program[0].kind != m.LITERAL:
         return None
     name = basename(program[0].value)
-    if name in _SHELLS:
+    if name in SHELLS:
         for word in program[1:]:
             value = word.value if word.kind == m.LITERAL else None
             if value is None:
@@ -379,7 +378,7 @@ def posix_shell(stage: Stage) -> bool:
             if instruction.keyword == "SHELL":
                 form = instruction.exec_form or []
                 program = form[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if form else ""
-                return program.removesuffix(".exe") in _SHELLS
+                return program.removesuffix(".exe") in SHELLS
     return not _WINDOWS_BASES.search(stage.chain()[-1].base)
 
 
