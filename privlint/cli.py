@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-from privlint import __version__
 from privlint.config import ConfigError, Settings
 from privlint.finding import InputError
 

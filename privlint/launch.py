@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from privlint.record import factory, record
 
-from privlint.shell_model import ARGS, LITERAL, SELF, VAR, Word
+from privlint.shell_model import ARGS, LITERAL, VAR, Word
 
 INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}
 
