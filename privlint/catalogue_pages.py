@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+
 from privlint.record import record
 
 

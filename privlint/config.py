@@ -7,10 +7,10 @@ Every key is checked: an unknown key, a value of the wrong type or an unknown ru
 from __future__ import annotations
 
 import os
-from privlint.record import factory, record
 
 from privlint.arguments import FAIL_ON
 from privlint.finding import Severity
+from privlint.record import factory, record
 
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 

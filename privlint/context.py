@@ -9,9 +9,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
-from privlint.record import record
 
 from privlint.dockerfile import Dockerfile, Heredoc, Stage, _split_words, expand, stage_scope
+from privlint.record import record
 
 PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+
 from privlint.record import factory, record
 
 #: Instructions with more physical lines than this are cut: both parsers go quadratic on them.
@@ -168,7 +169,8 @@ def _normalise(lines: list[str], escape: str):
                 break
             i += 1
             if i - start > MAX_CONTINUATION_LINES:
-                notes.append((start + 1, f"instruction longer than {MAX_CONTINUATION_LINES} lines: the rest was skipped"))
+                notes.append((start + 1, f"instruction longer than {MAX_CONTINUATION_LINES} lines: "
+                                         "the rest was skipped"))
                 out[i] = ""
                 break
             if not lines[i].strip():

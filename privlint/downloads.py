@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from privlint.record import record
 
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words
 from privlint.launch import basename
+from privlint.record import record
 
 FETCHERS = {"curl", "wget"}
 PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(gosu|su-exec|tini|dumb-init)(?![A-Za-z])")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from privlint.record import record
 from enum import IntEnum
+
+from privlint.record import record
 
 
 class Severity(IntEnum):

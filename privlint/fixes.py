@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from privlint.record import factory, record
 
+from privlint.record import factory, record
 from privlint.source import UnreadableFile, read_source
 
 

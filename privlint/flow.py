@@ -9,10 +9,10 @@ before it, `return` hands the state back to the caller.
 from __future__ import annotations
 
 import re
-from privlint.record import record
 
 from privlint import shell_model as m
 from privlint.launch import Launch, read_launch, split_words
+from privlint.record import record
 
 MAX_EXPANSIONS = 8
 
@@ -98,10 +98,10 @@ class ScriptAnalysis:
         return self._launches[key]
 
     def is_exec(self, command: m.Command) -> bool:
-        return all(l.exec_ and not l.fd_only_exec for l in self.launches(command))
+        return all(launch.exec_ and not launch.fd_only_exec for launch in self.launches(command))
 
     def is_long_running(self, command: m.Command) -> bool:
-        return any(l.is_long_running() for l in self.launches(command))
+        return any(launch.is_long_running() for launch in self.launches(command))
 
     def function_called(self, command: m.Command) -> m.FunctionDef | None:
         if command.is_test or not command.words or command.words[0].kind != m.LITERAL:

@@ -6,8 +6,8 @@ Used for script commands and for ENTRYPOINT/CMD words alike, so both are read th
 from __future__ import annotations
 
 import re
-from privlint.record import factory, record
 
+from privlint.record import factory, record
 from privlint.shell_model import ARGS, LITERAL, VAR, Word
 
 INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}

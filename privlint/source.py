@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 from privlint.record import record
 
 #: Files above this size are skipped with a message; both parsers go quadratic on huge single lines.

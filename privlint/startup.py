@@ -5,50 +5,16 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from privlint.record import factory, record
 from functools import cached_property
 
 from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
+from privlint.programs import NON_ROOT_BASES, PLAIN_BASES
+from privlint.record import factory, record
 from privlint.run_shell import SHELLS, instruction_shell
 from privlint.shell import parse_script
-
-#: Base images whose default user is not root.
-NON_ROOT_BASES = ["*:nonroot", "*:*-nonroot", "*/nginx-unprivileged*", "nginx-unprivileged*", "bitnami/*",
-                  "*/bitnami/*"]
-
-#: Servers that start as root and switch their workers to another user by themselves.
-SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl", "apachectl", "haproxy",
-                         "php-fpm", "postfix", "sshd", "dovecot", "named", "openvpn", "squid", "lighttpd",
-                         "vsftpd", "apache2-foreground", "httpd-foreground", "openresty"}
-
-#: Servers that switch the whole process to another user when given one of these options.
-#: An empty tuple: the server refuses to run as root at all unless configured to switch (mysqld).
-SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd": (), "mysqld_safe": (),
-                          "httpd": ("-u",),  # busybox httpd; Apache's httpd has no -u
-                          "dnsmasq": ("-u", "--user"), "named": ("-u",),
-                          "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",)}
-
-#: Programs that need root to do their job: root is the design, not a mistake to fix with a drop.
-NEEDS_ROOT = {"dockerd", "dockerd-entrypoint.sh", "containerd", "buildkitd", "kubelet", "k3s"}
-
-#: Interactive defaults of base and toolbox images: a shell or REPL with no script is no service.
-INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", "python3", "node", "irb",
-               "ruby", "php", "jshell", "ghci", "R", "julia", "iex", "erl", "lua", "perl", "pwsh", "bun", "deno"}
-
-#: Base images that set no ENTRYPOINT of their own, or one that never drops privileges.
-PLAIN_BASES = {"debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
-               "oraclelinux", "archlinux", "busybox", "scratch", "opensuse/leap", "opensuse/tumbleweed",
-               "redhat/ubi8", "redhat/ubi9", "ubi8", "ubi9", "python", "golang", "eclipse-temurin", "openjdk",
-               "amazoncorretto", "ibmjava", "ruby", "rust", "perl", "gcc", "buildpack-deps", "node", "php",
-               "clearlinux", "photon", "gradle", "maven", "docker", "nginx", "httpd", "haproxy", "caddy",
-               "traefik", "bash"}
-
-#: Process supervisors: the tree starts as root by design and each service drops on its own.
-SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",
-               "runit", "openrc-init"}
 
 
 @record
@@ -334,7 +300,7 @@ def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
     for end in analysis.path_ends():
         if not isinstance(end.command, m.Command):
             continue
-        if any(l.drop for l in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
+        if any(launch.drop for launch in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
             return True
     for command in analysis.reachable_commands():
         if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
@@ -367,8 +333,8 @@ def looks_like_script(reference: str) -> bool:
     return name.endswith((".sh", ".bash")) or "entrypoint" in name or "entry-point" in name
 
 
-_WINDOWS_BASES = re.compile(r"(^|/)(windows|servercore|nanoserver|windowsservercore)([/:]|$)|mcr\.microsoft\.com/windows",
-                            re.IGNORECASE)
+_WINDOWS_BASES = re.compile(
+    r"(^|/)(windows|servercore|nanoserver|windowsservercore)([/:]|$)|mcr\.microsoft\.com/windows", re.IGNORECASE)
 
 
 def posix_shell(stage: Stage) -> bool:

@@ -8,6 +8,7 @@ findings are kept, marked, for SARIF; pragmas that silence nothing can be report
 from __future__ import annotations
 
 import re
+
 from privlint.record import factory, record, replace
 
 # No two neighbouring parts can match the same characters, so a long line cannot make it backtrack.

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from privlint.record import record
-
 from privlint.finding import Edit, Finding, Severity
+from privlint.record import record
 
 
 @record(frozen=True)

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from privlint.finding import Severity
+from privlint.programs import INTERACTIVE, NEEDS_ROOT, SELF_DROPPING_SERVERS, SELF_SWITCHING_SERVERS, SUPERVISORS
 from privlint.rules.base import Rule, quote
-from privlint.startup import (
-    INTERACTIVE,
-    NEEDS_ROOT,
-    SELF_DROPPING_SERVERS,
-    SELF_SWITCHING_SERVERS,
-    SUPERVISORS,
-    damage_may_hide_drop,
-    looks_like_script,
-    posix_shell,
-)
+from privlint.startup import damage_may_hide_drop, looks_like_script, posix_shell
 
 RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
             "the container's main process runs as root with no privilege drop")
