@@ -67,9 +67,14 @@ class Startup:
     script_missing: bool = False  # the chain names a script privlint could not read
     extra_drop_tools: frozenset[str] = frozenset()
     non_root_base_images: tuple[str, ...] = ()
+    _analyses: dict = factory(dict)
 
     def analyse(self, script: m.Script) -> ScriptAnalysis:
-        return ScriptAnalysis(script, self.extra_drop_tools)
+        """One analysis per script, shared by every rule that reads it (PL004/PL006/PL007 read RUNs)."""
+        key = id(script)
+        if key not in self._analyses:
+            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools)
+        return self._analyses[key]
 
     def read(self, words: list[str]) -> Launch:
         return read_launch([m.Word(w, m.LITERAL, w) for w in words], self.extra_drop_tools)
