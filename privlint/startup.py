@@ -239,7 +239,8 @@ class Startup:
                     continue
                 for reading in analysis.launches(end.command):
                     if reading.runs_args:  # the default CMD, or what `set --` puts there when it is empty
-                        found += [self.read(cmd_words)] if cmd_words else _set_positionals(analysis)
+                        found += [self.read(cmd_words)] if cmd_words else [
+                            r for r in _set_positionals(analysis) if r.program_name]
                     elif reading.program_name:
                         found.append(reading)
         return found
@@ -291,14 +292,10 @@ def damage_may_hide_drop(script: m.Script, extra_drop_tools=frozenset()) -> bool
 
 
 def _set_positionals(analysis: ScriptAnalysis) -> list[Launch]:
-    """`set -- dockerd "$@"`: programs the script puts into "$@" before running it."""
-    found = []
-    for command in analysis.reachable_commands():
-        if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
-            reading = read_launch(command.words[2:], analysis.extra_drop_tools)
-            if reading.program_name:
-                found.append(reading)
-    return found
+    """`set -- dockerd "$@"`, `set -- gosu app "$@"`: what the script puts into "$@" before running it."""
+    return [read_launch(command.words[2:], analysis.extra_drop_tools)
+            for command in analysis.reachable_commands()
+            if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--"]
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
@@ -307,11 +304,7 @@ def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
             continue
         if any(launch.drop for launch in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
             return True
-    for command in analysis.reachable_commands():
-        if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--":
-            if read_launch(command.words[2:], analysis.extra_drop_tools).drop:
-                return True
-    return False
+    return any(reading.drop for reading in _set_positionals(analysis))
 
 
 def _script_of(program: list[m.Word]) -> str | None:
