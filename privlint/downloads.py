@@ -8,6 +8,7 @@ import re
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words
 from privlint.launch import basename
+from privlint.programs import family
 from privlint.record import record
 
 FETCHERS = {"curl", "wget"}
@@ -179,8 +180,7 @@ def _pipelines_and_commands(node: m.Node):
 
 def _runs_stdin(reading) -> bool:
     """`| sh`, `| bash -s --`, `| php`, `| python3 -`: an interpreter reading its program from the pipe."""
-    name = reading.program_name or ""
-    name = re.sub(r"^(python|php)[0-9.]+$", r"\1", name)
+    name = family(reading.program_name or "")
     if name not in PIPE_INTERPRETERS:
         return False
     arguments = [w.value or w.text for w in reading.program[1:]]

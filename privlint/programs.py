@@ -1,5 +1,14 @@
 """What privlint knows about programs and base images, as data: extend these tables, not the rules."""
 
+import re
+
+_VERSIONED = re.compile(r"^(php-fpm|python|php)[0-9.]+$")
+
+
+def family(name: str) -> str:
+    """A program's name without the version Debian and Alpine put on it: `php-fpm8.2` → `php-fpm`."""
+    return _VERSIONED.sub(r"\1", name)
+
 #: Base images whose default user is not root.
 NON_ROOT_BASES = ["*:nonroot", "*:*-nonroot", "*/nginx-unprivileged*", "nginx-unprivileged*", "bitnami/*",
                   "*/bitnami/*"]

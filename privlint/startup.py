@@ -11,7 +11,7 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.programs import NON_ROOT_BASES, PLAIN_BASES
+from privlint.programs import NON_ROOT_BASES, PLAIN_BASES, family
 from privlint.record import factory, record
 from privlint.run_shell import SHELLS, instruction_shell
 from privlint.shell import parse_script
@@ -248,7 +248,7 @@ class Startup:
     def main_programs(self) -> set[str]:
         """Names of the programs the container ends up running, where they can be told."""
         names = {_program_kind(launch) for launch in self.main_launches() if launch.program_name}
-        return {re.sub(r"^(php-fpm|python|php)[0-9.]+$", r"\1", name) for name in names}
+        return {family(name) for name in names}
 
     def inherits_unknown_entrypoint(self) -> bool:
         """No ENTRYPOINT in this file and a base image that may set one of its own (and drop there)."""
