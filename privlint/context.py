@@ -11,9 +11,8 @@ import os
 import posixpath
 
 from privlint.dockerfile import Dockerfile, Heredoc, Stage, _split_words, expand, stage_scope
+from privlint.programs import PATH_DIRS
 from privlint.record import record
-
-PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
 
 @record

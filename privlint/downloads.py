@@ -8,17 +8,18 @@ import re
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words
 from privlint.launch import basename
-from privlint.programs import family
+from privlint.programs import (
+    CHECKSUM_TOOLS,
+    FETCHERS,
+    PIPE_INTERPRETERS,
+    PRIVILEGE_TOOL_NAMES,
+    SHELL_INTERPRETERS,
+    SIGNATURE_SUFFIXES,
+    family,
+)
 from privlint.record import record
 
-FETCHERS = {"curl", "wget"}
-PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(gosu|su-exec|tini|dumb-init)(?![A-Za-z])")
-SIGNATURE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".sha256", ".sha256sum", ".sha512", ".sha512sum",
-                      ".sha1", ".md5", ".pub", ".key", "sums", "sums.txt", ".minisig", ".pem", ".crt")
-SHELL_INTERPRETERS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"}
-#: Interpreters that run a script piped into them (`curl -sS https://getcomposer.org/installer | php`).
-PIPE_INTERPRETERS = SHELL_INTERPRETERS | {"php", "python", "python2", "python3", "perl", "ruby", "node"}
-_CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", "sha1sum", "b2sum"}
+PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, PRIVILEGE_TOOL_NAMES)) + r")(?![A-Za-z])")
 
 
 @record
@@ -218,7 +219,7 @@ def _verifies(program: list[m.Word]) -> bool:
         return "--verify" in values
     if name == "gpgv":
         return True
-    if name in _CHECKSUM_TOOLS:  # `-c` checks a list; a bare digest is compared by the script itself
+    if name in CHECKSUM_TOOLS:  # `-c` checks a list; a bare digest is compared by the script itself
         return True
     if name == "openssl":
         return bool(values) and (values[0] == "dgst" or values[0].startswith(("sha", "md")))

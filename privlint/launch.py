@@ -7,30 +7,9 @@ from __future__ import annotations
 
 import re
 
+from privlint.programs import DROP_TOOLS, INIT_WRAPPERS, PASS_THROUGH, SHORT_LIVED, SUDO_TOOLS
 from privlint.record import factory, record
 from privlint.shell_model import ARGS, LITERAL, VAR, Word
-
-INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}
-
-#: Scripts of the official images that only set things up and then `exec "$@"`.
-PASS_THROUGH = {"docker-php-entrypoint"}
-
-#: Programs that switch user and then exec the command, leaving no process of their own behind.
-DROP_TOOLS = {"gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "runuser", "setuidgid", "chpst",
-              "setuser", "s6-applyuidgid"}
-
-SUDO_TOOLS = {"sudo", "su", "doas"}
-
-#: Commands that finish quickly: ending a script with one of them is not a lost PID 1.
-SHORT_LIVED = set("""
-: . true false echo printf set shift export unset cd pwd test [ [[ exit return wait trap source
-read local declare readonly typeset umask ulimit alias hash type command builtin getopts let
-cat chown chmod chgrp mkdir rm rmdir cp mv ln touch find sed awk gawk grep egrep sort uniq tr cut head
-date id whoami ls stat wc basename dirname readlink realpath sync hostname usermod useradd adduser
-addgroup groupadd groupmod userdel deluser install rsync tar gzip gunzip unzip envsubst sysctl
-update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall which sh-check printenv
-tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
-""".split())
 
 _WRAPPER_VALUE_OPTIONS = {
     "exec": {"-a"},

@@ -9,9 +9,9 @@ from privlint.config import Settings
 from privlint.context import candidate_paths, resolve_in_context, workdir_at
 from privlint.dockerfile import parse_dockerfile
 from privlint.finding import Finding, InputError, Note
+from privlint.programs import SHELLS
 from privlint.record import factory, record, replace
 from privlint.rules import RULES, pl901_unused_suppression
-from privlint.run_shell import SHELLS
 from privlint.shell import parse_script
 from privlint.source import MAX_FILE_BYTES, UnreadableFile, read_source
 from privlint.startup import Startup, StartupScript, looks_like_script

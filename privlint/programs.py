@@ -43,3 +43,61 @@ PLAIN_BASES = {"debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "
 #: Process supervisors: the tree starts as root by design and each service drops on its own.
 SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",
                "runit", "openrc-init"}
+
+#: Programs that read shell: their `-c` text, script argument or heredoc body is shell.
+SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
+
+#: Init processes that forward signals and reap children, then run their arguments.
+INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}
+
+#: Scripts of the official images that only set things up and then `exec "$@"`.
+PASS_THROUGH = {"docker-php-entrypoint"}
+
+#: Programs that switch user and then exec the command, leaving no process of their own behind.
+DROP_TOOLS = {"gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "runuser", "setuidgid", "chpst",
+              "setuser", "s6-applyuidgid"}
+
+#: Login tools that start a command as another user and stay as its parent.
+SUDO_TOOLS = {"sudo", "su", "doas"}
+
+#: Commands that finish quickly: ending a script with one of them is not a lost PID 1.
+SHORT_LIVED = set("""
+: . true false echo printf set shift export unset cd pwd test [ [[ exit return wait trap source
+read local declare readonly typeset umask ulimit alias hash type command builtin getopts let
+cat chown chmod chgrp mkdir rm rmdir cp mv ln touch find sed awk gawk grep egrep sort uniq tr cut head
+date id whoami ls stat wc basename dirname readlink realpath sync hostname usermod useradd adduser
+addgroup groupadd groupmod userdel deluser install rsync tar gzip gunzip unzip envsubst sysctl
+update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall which sh-check printenv
+tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
+""".split())
+
+#: Shell builtins and reserved words: `exec` cannot run them (bash and POSIX sh together).
+SHELL_BUILTINS = set("""
+: . [ [[ ]] ! { } alias bg bind break builtin caller case cd command compgen complete compopt continue
+coproc declare dirs disown do done echo elif else enable esac eval exec exit export false fc fg fi for
+function getopts hash help history if in jobs kill let local logout mapfile popd printf pushd pwd read
+readarray readonly return select set shift shopt source suspend test then time times trap true type
+typeset ulimit umask unalias unset until wait while
+""".split())
+
+#: Programs that fetch files from the network.
+FETCHERS = {"curl", "wget"}
+
+#: Tools that run first and as root in every container: an unverified download of one is PL004.
+PRIVILEGE_TOOL_NAMES = ("gosu", "su-exec", "tini", "dumb-init")
+
+#: Files that hold signatures, digests or keys: fetching one is not fetching code.
+SIGNATURE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".sha256", ".sha256sum", ".sha512", ".sha512sum",
+                      ".sha1", ".md5", ".pub", ".key", "sums", "sums.txt", ".minisig", ".pem", ".crt")
+
+#: Shells that run a script piped into them.
+SHELL_INTERPRETERS = SHELLS - {"busybox"}
+
+#: Interpreters that run a script piped into them (`curl -sS https://getcomposer.org/installer | php`).
+PIPE_INTERPRETERS = SHELL_INTERPRETERS | {"php", "python", "python2", "python3", "perl", "ruby", "node"}
+
+#: Digest tools: with `-c`, or with their output compared, they verify a file.
+CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", "sha1sum", "b2sum"}
+
+#: Where a program named without a slash is looked up, in PATH order.
+PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]

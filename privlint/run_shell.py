@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from privlint.dockerfile import Dockerfile, Heredoc, Instruction
+from privlint.programs import SHELLS
 
-#: Programs that read shell: their `-c` text or heredoc body is parsed as shell.
-SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
 _LEADING = re.compile(r"\s*[A-Za-z]+")
 
 

@@ -11,9 +11,9 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.programs import NON_ROOT_BASES, PLAIN_BASES, family
+from privlint.programs import DROP_TOOLS, NON_ROOT_BASES, PLAIN_BASES, SHELLS, family
 from privlint.record import factory, record
-from privlint.run_shell import SHELLS, instruction_shell
+from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script
 
 
@@ -267,8 +267,6 @@ def _program_kind(launch: Launch) -> str:
 
 def _echoed_drop(analysis: ScriptAnalysis, command: m.Command) -> bool:
     """`exec $(test -z "$ROOT" && echo su-exec app) /app "$@"`: a drop tool printed into the command."""
-    from privlint.launch import DROP_TOOLS
-
     tools = DROP_TOOLS | analysis.extra_drop_tools
     for nested in command.nested:
         for inner in m.iter_commands(nested):
@@ -280,8 +278,6 @@ def _echoed_drop(analysis: ScriptAnalysis, command: m.Command) -> bool:
 
 def damage_may_hide_drop(script: m.Script, extra_drop_tools=frozenset()) -> bool:
     """Whether lines that could not be parsed mention a drop tool (or an exec of a variable)."""
-    from privlint.launch import DROP_TOOLS
-
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(DROP_TOOLS | set(extra_drop_tools))))
                          + r")(?![\w-])|\bexec\s+\$|\beval\b")
     for damage in script.damage:
