@@ -12,7 +12,7 @@ import re
 
 from privlint import shell_model as m
 from privlint.launch import Launch, read_launch, split_words
-from privlint.record import record
+from privlint.record import record, replace
 
 MAX_EXPANSIONS = 8
 
@@ -76,6 +76,51 @@ def _iter_assignments(node: m.Node):
             yield current
 
 
+@record(frozen=True)
+class Place:
+    """Where a command stands in the script's structure: what `exec` before it would also change."""
+
+    loop: bool = False  # inside a loop body or condition: exec would end the loop
+    condition: bool = False  # in an `if`/`while` condition: its status is tested
+    subshell: bool = False  # exec would replace the subshell only
+    pipeline: bool = False  # a part of `a | b`
+    and_or: bool = False  # a part of `a && b || c`
+    function: str | None = None  # the innermost function defining it
+
+
+def _places(script: m.Script) -> dict[int, Place]:
+    """id(command) → its Place, for every command of the script (functions included), in one pass."""
+    places: dict[int, Place] = {}
+    stack: list[tuple[m.Node, Place]] = [(script.body, Place())]
+    while stack:
+        node, place = stack.pop()
+        if isinstance(node, m.Command):
+            places[id(node)] = place
+            continue
+        if isinstance(node, m.If):
+            for condition, body in node.branches:
+                stack += [(condition, replace(place, condition=True)), (body, place)]
+            if node.else_body is not None:
+                stack.append((node.else_body, place))
+            continue
+        if isinstance(node, m.Loop):
+            stack += [(node.condition, replace(place, loop=True, condition=True)),
+                      (node.body, replace(place, loop=True))]
+            continue
+        if isinstance(node, m.Subshell):
+            stack.append((node.body, replace(place, subshell=True)))
+            continue
+        if isinstance(node, m.FunctionDef):
+            stack.append((node.body, Place(function=node.name)))
+            continue
+        if isinstance(node, (m.Pipeline, m.AndOr)):
+            flag = {"pipeline": True} if isinstance(node, m.Pipeline) else {"and_or": True}
+            stack += [(child, replace(place, **flag)) for child in node.items]
+            continue
+        stack += [(child, place) for child in m.children(node, into_nested=False)]
+    return places
+
+
 class ScriptAnalysis:
     """Launch readings of every command, path ends, and the functions reachable from the top."""
 
@@ -87,6 +132,35 @@ class ScriptAnalysis:
         self._summaries: dict[str, tuple[set, set]] = {}
         self._in_progress: set[str] = set()
         self._ends: list[PathEnd] | None = None
+        self._places: dict[int, Place] | None = None
+
+    def place(self, command: m.Command) -> Place:
+        if self._places is None:
+            self._places = _places(self.script)
+        return self._places.get(id(command), Place())
+
+    def call_sites(self, name: str) -> int:
+        """How many places may call the function `name`: reachable commands and trap handlers naming it."""
+        count = 0
+        for command in self.reachable_commands():
+            if command.name == name and command.words[0].kind == m.LITERAL:
+                count += 1
+            elif command.name == "trap" and any(name in _TOKEN.findall(w.value or w.text)
+                                               for w in command.words[1:2]):
+                count += 1
+        return count
+
+    def traps(self) -> list[m.Command]:
+        """Reachable `trap ACTION SIGNAL...` commands that set a handler (not `trap - X`, not `trap '' X`)."""
+        found = []
+        for command in self.reachable_commands():
+            if command.name != "trap" or len(command.words) < 3:
+                continue
+            action = command.words[1]
+            if action.kind == m.LITERAL and (action.value or "").strip() in ("", "-"):
+                continue
+            found.append(command)
+        return found
 
     # -- launches --------------------------------------------------------------------------
     def launches(self, command: m.Command) -> list[Launch]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from privlint.programs import DROP_TOOLS, INIT_WRAPPERS, PASS_THROUGH, SHORT_LIVED, SUDO_TOOLS
+from privlint.programs import DROP_TOOLS, INIT_WRAPPERS, PASS_THROUGH, SHELL_BUILTINS, SHORT_LIVED, SUDO_TOOLS
 from privlint.record import factory, record
 from privlint.shell_model import ARGS, LITERAL, VAR, Word
 
@@ -24,6 +24,7 @@ _WRAPPER_VALUE_OPTIONS = {
     "catatonit": set(),
     "docker-init": {"-p", "-e", "-l"},
     "nohup": set(),
+    "time": {"-f", "-o"},
     "command": set(),
     "builtin": set(),
 }
@@ -65,7 +66,7 @@ class Launch:
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":
             return any((w.value or "").startswith(("-f", "-F", "--follow")) for w in self.program[1:])
-        return name not in SHORT_LIVED
+        return name not in SHORT_LIVED and name not in SHELL_BUILTINS
 
 
 def basename(value: str | None) -> str | None:
@@ -115,7 +116,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name == "env":
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS["env"], assignments=True)
             continue
-        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice"):
+        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice", "time"):
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             if name == "timeout" and i < n:
                 i += 1  # the duration

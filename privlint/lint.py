@@ -8,6 +8,7 @@ import os
 from privlint.config import Settings
 from privlint.context import candidate_paths, resolve_in_context, workdir_at
 from privlint.dockerfile import parse_dockerfile
+from privlint.filekind import surely_shell
 from privlint.finding import Finding, InputError, Note
 from privlint.programs import SHELLS
 from privlint.record import factory, record, replace
@@ -248,7 +249,8 @@ class Linter:
                 return None
             text = source.text
         script = parse_script(path, text, line_offset)
-        return StartupScript(script, startup.analyse(script), is_entrypoint)
+        editable = surely_shell(path if not line_offset else "script.sh", text) and not script.damage
+        return StartupScript(script, startup.analyse(script), is_entrypoint, editable)
 
     def _resolve_entrypoint(self, startup: Startup, context: str, result: Result) -> None:
         dockerfile = startup.dockerfile

@@ -57,6 +57,7 @@ class StartupScript:
     script: m.Script
     analysis: ScriptAnalysis
     is_entrypoint: bool
+    editable: bool = False  # surely shell and parsed whole: `--fix` may edit it
 
 
 @record

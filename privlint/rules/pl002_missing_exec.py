@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from privlint.finding import Edit, Severity
+from privlint.programs import SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import LITERAL, Command
+from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
             "the long-running command that ends the entrypoint is not exec'd")
@@ -43,32 +44,93 @@ def check(startup):
         if analysis.is_exec(command):  # `( exec "$@" )`: exec replaces the subshell, not the script
             message = (f"{quote(command.text)} ends the script inside a subshell `( ... )`: exec replaces the "
                        "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
-            fix = "Take the command out of the subshell: `exec` it from the script itself"
-        else:
-            message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
-                       "PID 1 and `docker stop` will not reach it")
-            fix = f"Prefix it with exec: `exec {' '.join(command.text.split())[:60]}`"
-        edit = None
-        sudo = any(launch.sudo for launch in analysis.launches(command))  # PL001's fix is the right one
-        if end.how == "end" and not sudo and _exec_can_be_prefixed(command, script.script):
-            edit = Edit(script.script.path, command.line, command.column, command.line, command.column, "exec ",
-                        expect=command.words[0].text)
+            yield RULE.at(script.script.path, command.line, command.column, message,
+                          "Take the command out of the subshell: `exec` it from the script itself",
+                          end_line=command.end_line, end_column=command.end_column)
+            continue
+        message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
+                   "PID 1 and `docker stop` will not reach it")
+        edit, fix = _exec_fix(startup, script, analysis, command, end)
         yield RULE.at(script.script.path, command.line, command.column, message, fix,
                       end_line=command.end_line, end_column=command.end_column, edit=edit)
 
 
-#: Shell builtins that `exec` cannot run: prefixing them would break the script.
-_NOT_PROGRAMS = {"eval", "command", "builtin", "source", ".", "exec", "set", "trap", "wait", "{", "if", "while"}
+def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str]:
+    """`exec ` before the command, offered only where it cannot change what the script means.
+
+    An allow-list: an external program (not a function, builtin or keyword), standing on its own
+    (no `VAR=x` prefix, not in a pipeline, `&&`/`||` list, loop, condition or subshell), in the
+    top level or in a function called from one place, with no trap that exec would skip, nothing
+    after it on its path, in a file that is surely a shell script and parsed whole. Otherwise the
+    hint says what to write instead.
+    """
+    words = command.words
+    program = " ".join(w.text for w in words)
+    shown = " ".join(program.split())[:60]
+    plain = f"Prefix it with exec: `exec {shown}`"
+    first = words[0] if words else None
+    name = first.value if first is not None and first.kind == LITERAL else None
+    place = analysis.place(command)
+    if any(launch.sudo for launch in analysis.launches(command)):
+        return None, "Replace sudo/su with a drop tool that execs: `exec gosu USER CMD` (see PL001)"
+    if name is not None and name in script.script.functions:
+        return None, (f"`{name}` is a shell function, which exec cannot run: put exec before the program it "
+                      "starts last")
+    if name == "eval":
+        return None, f"Let eval run exec: `eval exec {' '.join(w.text for w in words[1:])[:60]}`"
+    if name == "time":
+        return None, f"exec cannot run the `time` keyword: `exec {' '.join(w.text for w in words[1:])[:60]}`"
+    if name is not None and name in SHELL_BUILTINS:
+        return None, f"`{name}` is a shell builtin, which exec cannot run: exec the program it starts"
+    if command.has_assignments:
+        return None, (f"Set the variables on the line before with `export NAME=value`, then `exec {shown}` "
+                      "(exec does not take `NAME=value` before the program)")
+    if place.pipeline:
+        return None, ("A pipeline keeps the shell as PID 1: make the program PID 1 with `exec` and let it log "
+                      "to stdout, or move the pipe into the program's own logging")
+    if place.and_or:
+        return None, f"Put exec before it inside the list: `... && exec {shown}`"
+    if place.condition:
+        return None, ("Its exit status is tested, so exec would change the script: run the checks first, "
+                      f"then `exec {shown}` as the last command")
+    if place.loop:
+        return None, (f"It runs inside a loop, which exec would end: leave the loop first, then `exec {shown}`, "
+                      "or run a supervisor that restarts it")
+    traps = analysis.traps()
+    if traps:
+        return None, (f"The script sets a trap ({quote(traps[0].text, 40)}) that would never run once exec "
+                      f"replaces the shell: move that clean-up into the program or an init, then `exec {shown}`")
+    if end.how != "end":
+        return None, f"Prefix it with exec and drop the `exit` after it: `exec {shown}`"
+    if not _called_once(analysis, place.function):
+        return None, (f"It ends function `{place.function}`, which is called from several places: put exec "
+                      "where the call starts the container's main process")
+    if (not command.standalone or command.is_test or first is None or first.kind in (VAR, DYNAMIC)
+            or not script.editable or (name is not None and "/" not in name and _sources_unread(analysis))):
+        return None, plain
+    return Edit(script.script.path, command.line, command.column, command.line, command.column, "exec ",
+                expect=first.text), plain
 
 
-def _exec_can_be_prefixed(command: Command, script) -> bool:
-    """The safe case: a simple command on its own, nothing after it on its path, a real program."""
-    if not command.standalone or command.has_assignments or command.is_test or not command.words:
+def _called_once(analysis, function: str | None, depth: int = 0) -> bool:
+    """The function (and each function calling it) is called from exactly one place that exec cannot hurt."""
+    if function is None:
+        return True
+    if depth > 8 or analysis.call_sites(function) != 1:
         return False
-    first = command.words[0]
-    if first.kind == LITERAL and (first.value in _NOT_PROGRAMS or first.value in script.functions):
-        return False
-    return True
+    for command in analysis.reachable_commands():
+        if command.name == function:
+            place = analysis.place(command)
+            if (not command.standalone or place.loop or place.condition or place.subshell or place.pipeline
+                    or place.and_or):
+                return False
+            return _called_once(analysis, place.function, depth + 1)
+    return False
+
+
+def _sources_unread(analysis) -> bool:
+    """The script sources a file whose functions privlint has not read: any bare name may be one of them."""
+    return any(command.name in (".", "source") for command in analysis.reachable_commands())
 
 
 def _unforwarded_background(analysis, wait: Command) -> Command | None:

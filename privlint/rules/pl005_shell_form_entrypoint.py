@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
 from privlint.finding import Edit, Severity
+from privlint.programs import SHELL_BUILTINS
 from privlint.rules.base import Rule
 
 RULE = Rule("PL005", "shell-form-entrypoint", Severity.WARNING,
@@ -26,43 +28,72 @@ def check(startup):
         else:
             why = "is in shell form: `/bin/sh -c` wraps it and may stay PID 1 between your program and the signals"
         yield RULE.at(startup.dockerfile.path, instruction.line, 1, f"{instruction.keyword} {why}",
-                      f"Use the JSON form: {instruction.keyword} {_json_form(instruction.args)}",
-                      edit=_edit(startup, instruction))
+                      _hint(instruction), edit=_edit(startup, instruction))
 
 
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:=,@%+-]+")
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=[A-Za-z0-9_./:=,@%+-]*")
+
+
+def _plain_words(instruction) -> list[str] | None:
+    """The program's words when the instruction is plain words a shell would pass on unchanged.
+
+    No `$`, quotes, globs, redirections, `&&` or `;`; a leading `exec` is the shell's, not a program
+    (`CMD exec gunicorn app` → `["gunicorn", "app"]`); a builtin or a `NAME=value` first word is not one.
+    """
+    text = instruction.args.strip()
+    if instruction.looks_like_broken_json:
+        words = [w.strip().strip("'") for w in text[1:-1].split(",")]
+    else:
+        words = text.split()
+        if words[:1] == ["exec"]:
+            words = words[1:]
+    if not words or not all(_PLAIN_WORD.fullmatch(w) for w in words):
+        return None
+    first = words[0]
+    if first in SHELL_BUILTINS or "=" in first or first.startswith("-"):
+        return None
+    return words
 
 
 def _edit(startup, instruction):
-    """JSON form for plain words only: no `$`, quotes, globs, redirections, `&&`, `;` or continuation.
+    """JSON form for plain words on one line, in a Dockerfile read whole.
 
     An ENTRYPOINT rewritten to exec form starts receiving CMD as arguments, so with a CMD in
     effect that fix is offered as unsafe (`--unsafe-fixes`).
     """
-    if instruction.line != instruction.end_line:
+    if instruction.line != instruction.end_line or startup.dockerfile.notes:
         return None
     line = startup.dockerfile.lines[instruction.line - 1]
     match = re.match(r"(\s*\S+\s+)(.*?)\s*$", line)
     if not match or match.group(2) != instruction.args.strip():
         return None
+    words = _plain_words(instruction)
+    if words is None:
+        return None
     text = match.group(2)
-    if instruction.looks_like_broken_json:
-        words = [w.strip().strip("'") for w in text[1:-1].split(",")]
-        if not all(_PLAIN_WORD.fullmatch(w) for w in words):
-            return None
-    else:
-        words = text.split()
-        if not words or not all(_PLAIN_WORD.fullmatch(w) for w in words):
-            return None
     safe = not (instruction.keyword == "ENTRYPOINT" and startup.chain.cmd is not None)
     start = len(match.group(1)) + 1
     return Edit(startup.dockerfile.path, instruction.line, start, instruction.line, start + len(text),
                 json.dumps(words), safe=safe, expect=text)
 
 
-def _json_form(args: str) -> str:
-    text = args.strip()
-    if text.startswith("[") and text.endswith("]"):
-        inner = [part.strip().strip("'\"") for part in text[1:-1].split(",")]
-        return json.dumps([part for part in inner if part])
-    return json.dumps(text.split())
+def _hint(instruction) -> str:
+    """The JSON form when the words are plain; else a form that keeps the shell's expansions working."""
+    keyword = instruction.keyword
+    words = _plain_words(instruction)
+    if words is not None:
+        return f"Use the JSON form: {keyword} {json.dumps(words)}"
+    text = " ".join(instruction.args.split())
+    assignments = list(itertools.takewhile(_ASSIGNMENT.fullmatch, text.split()))
+    if assignments:
+        rest = text.split()[len(assignments):]
+        return (f"Set the variables with ENV (`ENV {' '.join(assignments)}`), then write the command in JSON form: "
+                f"{keyword} {json.dumps(rest)}")
+    if instruction.looks_like_broken_json:
+        return f"Write it as JSON, with double quotes: {keyword} [\"...\", \"...\"]"
+    if re.search(r"&&|\|\||[;|&<>`]|\bexec\b", text):
+        return ("Move these commands into an entrypoint script that ends with `exec PROGRAM \"$@\"` and name it "
+                f"in JSON form: {keyword} [\"/entrypoint.sh\"]")
+    return (f"Keep the shell for its expansions but let it exec the program: {keyword} "
+            f"{json.dumps(['/bin/sh', '-c', 'exec ' + text])}, or move it into an entrypoint script")
