@@ -19,6 +19,7 @@ FAIL_ON = ("error", "warning", "info", "never")
 #: (names, kind, metavar or choices, help, section)
 OPTIONS = [
     (("--dockerfile",), APPEND, "FILE", "lint FILE as a Dockerfile whatever its name (repeatable)", ""),
+    (("--stdin-filename",), VALUE, "NAME", "the name of the file read from standard input (`privlint -`)", ""),
     (("--context",), VALUE, "DIR", "build context for COPY/ADD (default: the Dockerfile's folder)", ""),
     (("--format",), VALUE, FORMATS, "output format (auto: github under GitHub Actions, rich on a terminal, "
                                     "else text)", ""),

@@ -50,14 +50,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"privlint: error: context {settings.context}: not a directory", file=sys.stderr)
         return EXIT_ERROR
 
+    stdin = None
+    if "-" in args.paths:
+        if args.fix and not args.diff:
+            print("privlint: error: --fix cannot write back to standard input: use --diff", file=sys.stderr)
+            return EXIT_ERROR
+        stdin = _read_stdin(args.stdin_filename or "-")
+        if isinstance(stdin, str):
+            print(f"privlint: error: standard input: {stdin}", file=sys.stderr)
+            return EXIT_ERROR
     from privlint.lint import Linter
 
-    linter = Linter(settings, args.report_unused_ignores)
+    linter = Linter(settings, args.report_unused_ignores, stdin)
     result = linter.lint_paths(args.paths, args.dockerfile, args.find_dockerfiles)
     if args.fix or args.diff:
         from privlint.fixes import fix, unified_diff
 
-        outcome = fix(result.findings, args.unsafe_fixes, write=not args.diff)
+        outcome = fix(result.findings, args.unsafe_fixes, write=not args.diff,
+                      texts={stdin.path: stdin} if stdin is not None else {})
         for path, message in outcome.errors:
             print(f"privlint: error: {path}: {message}", file=sys.stderr)
         if args.diff:
@@ -72,6 +82,19 @@ def main(argv: list[str] | None = None) -> int:
             result.errors += [InputError(path, message) for path, message in outcome.errors]
     result.findings.sort(key=lambda finding: finding.sort_key)
     return _report(args, result, settings)
+
+
+def _read_stdin(name: str):
+    """The text of standard input as a SourceText named `name`, or the reason it cannot be read."""
+    from privlint.source import MAX_FILE_BYTES, UnreadableFile, decode_source
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        return f"more than {MAX_FILE_BYTES} bytes: not read"
+    try:
+        return decode_source(name, data)
+    except UnreadableFile as error:
+        return str(error)
 
 
 def _settings(args) -> Settings:

@@ -22,7 +22,32 @@ def is_dockerfile_name(path: str) -> bool:
     for base in ("Dockerfile", "Containerfile"):
         if name == base or name.startswith((base + ".", base + "-")):
             return True
-    return name.endswith((".Dockerfile", ".dockerfile", ".containerfile", ".Containerfile")) and name[0] != "."
+    return name.endswith((".Dockerfile", ".dockerfile", ".containerfile", ".Containerfile")) and \
+        name.lower() not in (".dockerfile", ".containerfile")
+
+
+_OTHER_SUFFIXES = (".sh", ".bash", ".md", ".txt", ".orig", ".bak", ".swp", ".rej", ".yml", ".yaml", ".json",
+                   ".py", ".go", ".js", ".ts", ".rb", ".rs", ".java", ".html", ".ignore", ".dockerignore", ".lock",
+                   ".toml", ".cfg", ".ini", ".xml", ".properties", ".gradle", ".sample", ".example", ".log")
+
+
+def may_be_dockerfile(name: str) -> bool:
+    """Any other name that says Dockerfile or Containerfile in any case (`dockerfile`, `Dockerfile_prod`,
+    `DOCKERFILE`): a Dockerfile when its content says so (see filekind.looks_like_dockerfile)."""
+    lowered = name.lower()
+    return ("dockerfile" in lowered or "containerfile" in lowered) and not lowered.endswith(
+        _OTHER_SUFFIXES + TEMPLATE_SUFFIXES)
+
+
+def content_is_dockerfile(path: str) -> bool:
+    from privlint.filekind import HEAD_BYTES, looks_like_dockerfile
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return False
+    return b"\0" not in head and looks_like_dockerfile(head.decode("utf-8", "replace"))
 
 
 def _is_virtualenv(path: str) -> bool:
@@ -46,6 +71,9 @@ def find_dockerfiles(root: str, problems: list[tuple[str, str]]) -> list[str]:
         )
         for name in sorted(files):
             path = os.path.join(directory, name)
-            if is_dockerfile_name(name) and not name.lower().endswith(TEMPLATE_SUFFIXES):
+            if is_dockerfile_name(name):
+                if not name.lower().endswith(TEMPLATE_SUFFIXES):
+                    found.append(os.path.normpath(path))
+            elif may_be_dockerfile(name) and content_is_dockerfile(path):
                 found.append(os.path.normpath(path))
     return found

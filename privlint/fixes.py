@@ -53,11 +53,13 @@ def apply_edits(text: str, edits: list) -> tuple[str, int]:
     return "".join(lines), applied
 
 
-def fix(findings, unsafe: bool, write: bool) -> FixOutcome:
+def fix(findings, unsafe: bool, write: bool, texts: dict | None = None) -> FixOutcome:
+    """Apply the edits; `texts` gives files not on disk (standard input), which are never written."""
     outcome = FixOutcome()
+    texts = texts or {}
     for path, edits in wanted_edits(findings, unsafe).items():
         try:
-            source = read_source(path)
+            source = texts[path] if path in texts else read_source(path)
         except UnreadableFile as error:
             outcome.errors.append((path, str(error)))
             continue
@@ -66,7 +68,7 @@ def fix(findings, unsafe: bool, write: bool) -> FixOutcome:
             continue
         outcome.changed[path] = (source.text, after)
         outcome.applied += applied
-        if write:
+        if write and path not in texts:
             try:
                 write_atomic(path, source.encode(after))
             except OSError as error:

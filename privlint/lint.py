@@ -7,14 +7,15 @@ import os
 
 from privlint.config import Settings
 from privlint.context import candidate_paths, resolve_in_context, workdir_at
+from privlint.discover import is_dockerfile_name
 from privlint.dockerfile import parse_dockerfile
-from privlint.filekind import surely_shell
+from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, kind_of, surely_shell
 from privlint.finding import Finding, InputError, Note
 from privlint.programs import SHELLS
 from privlint.record import factory, record, replace
 from privlint.rules import RULES, pl901_unused_suppression
 from privlint.shell import parse_script
-from privlint.source import MAX_FILE_BYTES, UnreadableFile, read_source
+from privlint.source import MAX_FILE_BYTES, SourceText, UnreadableFile, read_source
 from privlint.startup import Startup, StartupScript, looks_like_script
 from privlint.suppress import apply as apply_suppressions
 from privlint.suppress import find_pragmas
@@ -28,6 +29,7 @@ class Job:
     script: str | None = None  # an explicitly paired entrypoint script
     context: str | None = None
     helpers: list[str] = factory(list)
+    text: SourceText | None = None  # the file's text when it was not read from disk (standard input)
 
 
 @record
@@ -81,7 +83,9 @@ def _lint_in_worker(job):
 class Linter:
     """Lints start-ups under one set of settings (rule selection, severities, pragmas, limits)."""
 
-    def __init__(self, settings: Settings | None = None, report_unused_ignores: bool = False):
+    def __init__(self, settings: Settings | None = None, report_unused_ignores: bool = False,
+                 stdin: SourceText | None = None):
+        self.stdin = stdin  # what `privlint -` read from standard input, named by --stdin-filename
         self.settings = settings or Settings()
         self.report_unused_ignores = report_unused_ignores
         self.rule_ids = self.settings.enabled_rules(list(RULES))
@@ -91,21 +95,29 @@ class Linter:
     def lint_paths(self, paths: list[str], forced_dockerfiles: list[str],
                    find_dockerfiles_for_scripts: bool = False) -> Result:
         """Sort the command line's paths into start-ups and lint each, Dockerfiles first."""
-        from privlint.discover import find_dockerfiles, is_dockerfile_name
+        from privlint.discover import find_dockerfiles
 
         result = Result()
         dockerfiles: list[str] = list(forced_dockerfiles)
         scripts: list[str] = []
         problems: list[tuple[str, str]] = []
         for path in paths:
-            if os.path.isdir(path):
+            if path == "-" and self.stdin is not None:
+                result.extend(self._lint_stdin())
+            elif os.path.isdir(path):
                 dockerfiles += find_dockerfiles(path, problems)
             elif is_dockerfile_name(path):
                 dockerfiles.append(path)
             elif not os.path.lexists(path):
                 result.errors.append(InputError(path, "no such file or directory"))
             else:
-                scripts.append(path)
+                kind = _kind_of_file(path)
+                if kind == DOCKERFILE:
+                    dockerfiles.append(path)
+                elif kind in (SHELL, None):  # None: unreadable, which reading it as a script will say
+                    scripts.append(path)
+                else:
+                    result.notes.append(Note(path, _NOT_LINTED[kind]))
         result.errors += [InputError(path, message) for path, message in problems]
         dockerfiles = [p for p in dict.fromkeys(dockerfiles) if not self.excluded(p)]
         scripts = [p for p in dict.fromkeys(scripts) if not self.excluded(p)]
@@ -174,6 +186,19 @@ class Linter:
         return any(fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, pattern.rstrip("/") + "/*")
                    for pattern in self.settings.exclude for candidate in candidates)
 
+    def _lint_stdin(self) -> Result:
+        """One file from standard input: a Dockerfile (with no build context) or a script, by content."""
+        source = self.stdin
+        kind = kind_of(source.path, source.text)
+        if kind == DOCKERFILE or is_dockerfile_name(source.path):
+            result = self.lint_job(Job(source.path, context=None, text=source))
+            result.notes.insert(0, Note(source.path, "read from standard input: no build context, so the "
+                                        "files COPY and ADD bring in are not read"))
+            return result
+        if kind != SHELL:
+            return Result(notes=[Note(source.path, _NOT_LINTED[kind])])
+        return self.lint_job(Job(script=source.path, text=source))
+
     # -- one start-up ----------------------------------------------------------------------
     def lint_job(self, job: Job) -> Result:
         """Lint one start-up; a bug in privlint costs this one job, never the run or a traceback."""
@@ -188,7 +213,7 @@ class Linter:
         result = Result()
         dockerfile = None
         if job.dockerfile is not None:
-            source = self._read(job.dockerfile, result)
+            source = self._read(job.dockerfile, result, preset=job.text)
             if source is None and job.script is None:
                 return result
             if source is not None:
@@ -196,8 +221,11 @@ class Linter:
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images))
         if job.script is not None:
-            startup.script = self._load_script(startup, job.script, True, result)
-        elif dockerfile is not None:
+            text = job.text.text if job.text is not None and job.dockerfile is None else None
+            if text is not None:
+                self._read(job.script, result, preset=job.text)
+            startup.script = self._load_script(startup, job.script, True, result, text)
+        elif dockerfile is not None and job.text is None:
             self._resolve_entrypoint(startup, job.context or os.path.dirname(job.dockerfile) or ".", result)
         for helper in job.helpers:
             loaded = self._load_script(startup, helper, False, result)
@@ -225,10 +253,10 @@ class Linter:
         return findings
 
     # -- reading ---------------------------------------------------------------------------
-    def _read(self, path: str, result: Result, named: bool = True):
+    def _read(self, path: str, result: Result, named: bool = True, preset: SourceText | None = None):
         """The file's text; an unreadable file named by the user is an error, a resolved one a note."""
         try:
-            source = read_source(path, self.max_bytes)
+            source = preset if preset is not None else read_source(path, self.max_bytes)
         except UnreadableFile as error:
             if named:
                 result.errors.append(InputError(path, str(error)))
@@ -289,6 +317,25 @@ class Linter:
             result.notes.append(Note(resolved.file, "the entrypoint is not a shell script: not analysed"))
             return
         startup.script = self._load_script(startup, resolved.file, True, result, source.text)
+
+
+_NOT_LINTED = {
+    YAML: "a YAML file, not a Dockerfile or a shell script: not linted",
+    COMPOSE: "a compose file: privlint does not read compose files yet, not linted",
+    UNKNOWN: "neither a Dockerfile nor a shell script (by its first line): not linted",
+}
+
+
+def _kind_of_file(path: str) -> str | None:
+    """The kind of a file named on the command line, from its name and first bytes; None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return None
+    if b"\0" in head:
+        return None  # binary: reading it as a script reports it
+    return kind_of(path, head.decode("utf-8", "replace"))
 
 
 def _repository_root() -> str:

@@ -223,8 +223,63 @@ def test_dockerfile_names():
     from privlint.discover import is_dockerfile_name
 
     for name in ("Dockerfile", "Containerfile", "app.Dockerfile", "ci/app.dockerfile", "Dockerfile.prod",
-                 "Dockerfile-dev", "Containerfile.arm64", "x.containerfile"):
+                 "Dockerfile-dev", "Containerfile.arm64", "x.containerfile", ".gitpod.Dockerfile"):
         assert is_dockerfile_name(name), name
     for name in ("entrypoint.sh", "Dockerfile.md", "Dockerfile.sh", "notes.txt", "dockerfile", "Dockerfiles",
                  ".dockerfile", "README"):
         assert not is_dockerfile_name(name), name
+
+
+def test_yaml_and_other_files_are_never_linted_or_fixed_as_shell(tmp_path, capsys):
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("services:\n  app:\n    build: .\n    command: node server.js\n")
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n")
+    python = tmp_path / "manage"
+    python.write_text("#!/usr/bin/env python3\nimport sys\nmain(sys.argv)\n")
+    before = {p: p.read_text() for p in (compose, workflow, python)}
+    code, report = run_json(["--fix", str(compose), str(workflow), str(python)], capsys)
+    assert code == 0 and report["findings"] == [] and report["errors"] == []
+    messages = {note["path"]: note["message"] for note in report["notes"]}
+    assert "compose file" in messages[str(compose)]
+    assert "YAML" in messages[str(workflow)]
+    assert "neither a Dockerfile nor a shell script" in messages[str(python)]
+    assert {p: p.read_text() for p in before} == before
+
+
+def test_a_dockerfile_named_dockerfile_is_fixed_as_a_dockerfile(tmp_path, capsys):
+    dockerfile = tmp_path / "dockerfile"
+    dockerfile.write_text("FROM node:22-slim\nUSER node\nENTRYPOINT node server.js\n")
+    code, _, _ = run(["--fix", "--format", "text", str(dockerfile)], capsys)
+    assert dockerfile.read_text() == 'FROM node:22-slim\nUSER node\nENTRYPOINT ["node", "server.js"]\n'
+    assert code == 0
+
+
+def test_standard_input_dockerfile_and_script(monkeypatch, capsys):
+    import io
+
+    def feed(text: str) -> None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+
+    feed("FROM debian:bookworm\nCOPY entrypoint.sh /\nENTRYPOINT /entrypoint.sh\n")
+    code, report = run_json(["-"], capsys)
+    assert code == 0
+    assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [("PL005", "-", 3)]
+    assert "no build context" in report["notes"][0]["message"]
+
+    feed(BAD_SCRIPT)
+    code, report = run_json(["--stdin-filename", "docker/entrypoint.sh", "-"], capsys)
+    assert code == 1
+    assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [("PL002", "docker/entrypoint.sh", 4)]
+
+    feed(BAD_SCRIPT)
+    code, out, _ = run(["--diff", "--stdin-filename", "entrypoint.sh", "-"], capsys)
+    assert code == 1 and '+exec gosu app "$@"' in out
+
+    feed(BAD_SCRIPT)
+    code, _, err = run(["--fix", "-"], capsys)
+    assert code == 2 and "cannot write back to standard input" in err
+
+    feed("\x00\x01binary")
+    code, _, err = run(["-"], capsys)
+    assert code == 2 and "standard input" in err
