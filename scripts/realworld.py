@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Run privlint over a folder of real images and print one table row per Dockerfile.
+"""Score privlint on the real-world set: per-finding blind labels, held-out part first.
 
-    python scripts/realworld.py MIRROR_DIR [--labels labels.tsv]
+    python scripts/realworld.py checkout [--mirror DIR] [--src DIR]   # extract each project at its commit
+    python scripts/realworld.py score [--src DIR] [--part held-out|tune|all] [--show]
+    python scripts/realworld.py fix-check [--src DIR]                 # --fix --unsafe-fixes on a copy
 
-MIRROR_DIR holds checked-out image repositories (docker-library/redis, ...); every Dockerfile
-below it is linted with its entrypoint found by auto-resolution, exactly as a user would run
-`privlint Dockerfile`. With --labels (a TSV: path relative to MIRROR_DIR, then the expected
-rule ids separated by commas, `-` for none), it also prints precision and recall per rule.
-Third-party sources stay outside this repository; only this script and the labels live here.
+The set is `scripts/realworld/projects.tsv` (repository, commit, split, targets) and
+`scripts/realworld/labels.tsv` (repository, file, line, rule: what a reviewer expects, labelled blind from
+GUIDE.md and the rule pages). `checkout` reads the git snapshots under --mirror (`owner+name/repo`, as the
+session's fetch tool leaves them) and writes work trees under --src; third-party files never enter this
+repository. `score` runs privlint on each project's targets from the project's root, as a user would, and
+matches findings to labels exactly on (rule, file, line). `--show` lists every false positive and miss
+of the part shown. `fix-check` applies every fix to a copy of the whole set and checks each edit.
 """
 
 from __future__ import annotations
@@ -15,74 +19,241 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections import Counter
+import tempfile
+from collections import Counter, defaultdict
 
-RULES = ["PL001", "PL002", "PL003", "PL004", "PL005", "PL006", "PL007"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+SET = os.path.join(HERE, "realworld")
+RULES = ["PL001", "PL002", "PL003", "PL004", "PL005", "PL006", "PL007", "PL008"]
+DEFAULT_SRC = "/work/realworld/src"
+DEFAULT_MIRROR = "/work/.mirror"
 
 
-def lint(dockerfile: str) -> dict:
-    run = subprocess.run([sys.executable, "-m", "privlint", "--isolated", "--format", "json", dockerfile],
-                         capture_output=True, text=True)
+def _rows(name: str) -> list[list[str]]:
+    with open(os.path.join(SET, name), encoding="utf-8") as handle:
+        return [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+
+
+def projects() -> list[dict]:
+    return [{"repo": r[0], "commit": r[1], "category": r[2], "batch": r[3], "split": r[4],
+             "targets": [t for t in r[5].split(",") if t]} for r in _rows("projects.tsv")]
+
+
+def labels() -> dict[str, set[tuple[str, str, int]]]:
+    found: dict[str, set] = defaultdict(set)
+    for repo, path, line, rule, *_ in _rows("labels.tsv"):
+        found[repo].add((rule, os.path.normpath(path), int(line)))
+    return found
+
+
+def folder(src: str, repo: str) -> str:
+    return os.path.join(src, repo.replace("/", "+"))
+
+
+# -- checkout ------------------------------------------------------------------------------------
+def checkout(args) -> int:
+    missing = 0
+    for project in projects():
+        target = folder(args.src, project["repo"])
+        if os.path.isdir(target) and os.listdir(target):
+            continue
+        git_dir = os.path.join(args.mirror, project["repo"].replace("/", "+"), "repo")
+        if not os.path.isdir(git_dir):
+            print(f"{project['repo']}: no snapshot in {git_dir} (fetch github:{project['repo']} first)")
+            missing += 1
+            continue
+        os.makedirs(target, exist_ok=True)
+        if not _extract(git_dir, project["commit"], target):
+            print(f"{project['repo']}: some files are absent from the snapshot (large files): extracted the rest")
+    return 1 if missing else 0
+
+
+def _extract(git_dir: str, commit: str, target: str) -> bool:
+    """`git archive`, or file by file when the snapshot lacks some blobs (files of 4 MiB and more)."""
+    archive = subprocess.run(["git", "--git-dir", git_dir, "archive", commit], capture_output=True)
+    if archive.returncode == 0:
+        subprocess.run(["tar", "-x", "-C", target], input=archive.stdout, check=True)
+        return True
+    listing = subprocess.run(["git", "--git-dir", git_dir, "ls-tree", "-r", "-z", commit],
+                             capture_output=True, check=True).stdout.decode("utf-8", "surrogateescape")
+    whole = True
+    for entry in filter(None, listing.split("\0")):
+        meta, path = entry.split("\t", 1)
+        mode, kind, blob = meta.split()
+        if kind != "blob":
+            continue
+        content = subprocess.run(["git", "--git-dir", git_dir, "cat-file", "blob", blob], capture_output=True)
+        if content.returncode != 0:
+            whole = False
+            continue
+        destination = os.path.join(target, path)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        if mode == "120000":
+            os.symlink(content.stdout.decode("utf-8", "surrogateescape"), destination)
+            continue
+        with open(destination, "wb") as handle:
+            handle.write(content.stdout)
+        if mode == "100755":
+            os.chmod(destination, 0o755)
+    return whole
+
+
+# -- score -----------------------------------------------------------------------------------------
+def lint(root: str, targets: list[str], extra: list[str] = ()) -> dict:
+    present = [t for t in targets if os.path.exists(os.path.join(root, t))]
+    run = subprocess.run([sys.executable, "-m", "privlint", "--isolated", "--format", "json", *extra, *present],
+                         capture_output=True, text=True, cwd=root,
+                         env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
     try:
         report = json.loads(run.stdout)
     except ValueError:
-        return {"crash": (run.stderr or run.stdout)[-300:], "findings": [], "notes": [], "errors": []}
+        return {"crash": (run.stderr or run.stdout)[-500:], "findings": [], "errors": [], "notes": []}
     report["exit"] = run.returncode
     return report
 
 
-def dockerfiles(root: str) -> list[str]:
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-    from privlint.discover import find_dockerfiles
-
-    return find_dockerfiles(root, [])
-
-
-def read_labels(path: str) -> dict[str, set[str]]:
-    labels = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip() or line.startswith("#"):
+def score(args) -> int:
+    expected_by_repo = labels()
+    parts = ["held-out", "tune"] if args.part == "all" else [args.part]
+    crashed = 0
+    for part in parts:
+        counts = {rule: Counter() for rule in RULES}
+        listing = []
+        chosen = [p for p in projects() if p["split"] == part]
+        dockerfiles = 0
+        for project in chosen:
+            root = folder(args.src, project["repo"])
+            if not os.path.isdir(root):
+                print(f"{project['repo']}: not checked out (run `checkout`)")
                 continue
-            image, _, expected = line.rstrip("\n").partition("\t")
-            labels[image] = set() if expected.strip() in ("", "-") else {r.strip() for r in expected.split(",")}
-    return labels
+            dockerfiles += sum(1 for t in project["targets"] if "compose" not in t.lower())
+            report = lint(root, project["targets"])
+            if report.get("crash") or any("internal error" in e["message"] for e in report["errors"]):
+                crashed += 1
+                listing.append(f"  CRASH {project['repo']}: {report.get('crash') or report['errors']}")
+            found = {(f["rule"], os.path.normpath(f["path"]), f["line"]): f for f in report["findings"]
+                     if f["rule"] in RULES}
+            expected = expected_by_repo.get(project["repo"], set())
+            for key in sorted(set(found) | expected):
+                rule = key[0]
+                if key in found and key in expected:
+                    counts[rule]["tp"] += 1
+                elif key in found:
+                    counts[rule]["fp"] += 1
+                    listing.append(f"  FP {project['repo']} {key[1]}:{key[2]} {rule} {found[key]['message'][:110]}")
+                else:
+                    counts[rule]["fn"] += 1
+                    listing.append(f"  FN {project['repo']} {key[1]}:{key[2]} {rule}")
+        print(f"\n{part}: {len(chosen)} projects, {dockerfiles} Dockerfiles")
+        print(f"{'rule':<6} {'precision':>9} {'recall':>7}   tp  fp  fn")
+        total = Counter()
+        for rule in RULES:
+            c = counts[rule]
+            total.update(c)
+            print(_row(rule, c))
+        print(_row("all", total))
+        if args.show:
+            print("\n".join(listing))
+    return 1 if crashed else 0
+
+
+def _row(name: str, c: Counter) -> str:
+    precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
+    recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
+    return f"{name:<6} {precision:>9.2f} {recall:>7.2f}  {c['tp']:>3} {c['fp']:>3} {c['fn']:>3}"
+
+
+# -- fix-check ---------------------------------------------------------------------------------------
+def fix_check(args) -> int:
+    """--fix --unsafe-fixes over a copy of every project; each changed file must stay valid and mean the same."""
+    sys.path.insert(0, os.path.dirname(HERE))
+    from privlint.dockerfile import parse_dockerfile
+    from privlint.filekind import DOCKERFILE, kind_of
+
+    changed = unsafe = 0
+    with tempfile.TemporaryDirectory() as work:
+        for project in projects():
+            root = folder(args.src, project["repo"])
+            if not os.path.isdir(root):
+                continue
+            copy = os.path.join(work, project["repo"].replace("/", "+"))
+            shutil.copytree(root, copy, symlinks=True)
+            before = _snapshot(copy)
+            lint(copy, project["targets"], ["--fix", "--unsafe-fixes"])
+            after = _snapshot(copy)
+            edited = [path for path in after if before.get(path) != after[path]]
+            lint(copy, project["targets"], ["--fix", "--unsafe-fixes"])
+            if _snapshot(copy) != after:
+                unsafe += 1
+                print(f"UNSAFE {project['repo']}: a second --fix changed files again")
+            for path in edited:
+                changed += 1
+                old, new = before.get(path, ""), after[path]
+                problem = _check_edit(os.path.join(copy, path), old, new, kind_of(path, old) == DOCKERFILE,
+                                      parse_dockerfile)
+                status = "UNSAFE" if problem else "ok"
+                unsafe += bool(problem)
+                print(f"{status:<6} {project['repo']} {path}{': ' + problem if problem else ''}")
+    print(f"\n{changed} files changed, {unsafe} unsafe edits")
+    return 1 if unsafe else 0
+
+
+def _snapshot(root: str) -> dict[str, str]:
+    files = {}
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            with open(path, "rb") as handle:
+                files[os.path.relpath(path, root)] = handle.read().decode("utf-8", "surrogateescape")
+    return files
+
+
+def _check_edit(path: str, old: str, new: str, is_dockerfile: bool, parse_dockerfile) -> str | None:
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    if len(old_lines) != len(new_lines):
+        return "the number of lines changed"
+    if is_dockerfile:
+        before, after = parse_dockerfile(path, old), parse_dockerfile(path, new)
+        pairs = zip([i for s in before.stages for i in s.instructions], [i for s in after.stages for i in s.instructions])
+        for a, b in pairs:
+            if (a.keyword, a.line) != (b.keyword, b.line):
+                return f"instructions moved at line {a.line}"
+            if a.value != b.value:
+                if a.keyword not in ("ENTRYPOINT", "CMD") or b.exec_form is None:
+                    return f"line {a.line}: {a.keyword} changed into something other than exec form"
+                shell_words = a.args.split()
+                if shell_words[:1] == ["exec"]:
+                    shell_words = shell_words[1:]
+                if a.exec_form is None and b.exec_form != shell_words:
+                    return f"line {a.line}: the JSON form's words differ from the shell form's"
+        return None
+    for number, (a, b) in enumerate(zip(old_lines, new_lines), 1):
+        if a == b:
+            continue
+        stripped = b.replace("exec ", "", 1)
+        if stripped != a:
+            return f"line {number}: more than an added `exec `"
+    for shell in ("bash", "sh") if new.startswith("#!/bin/sh") else ("bash",):
+        checked = subprocess.run([shell, "-n", path], capture_output=True)
+        if checked.returncode != 0:
+            return f"{shell} -n fails: {checked.stderr.decode(errors='replace').strip()[:120]}"
+    return None
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mirror")
-    parser.add_argument("--labels")
+    parser.add_argument("command", choices=["checkout", "score", "fix-check"])
+    parser.add_argument("--src", default=DEFAULT_SRC, help="where the projects are checked out")
+    parser.add_argument("--mirror", default=DEFAULT_MIRROR, help="git snapshots, owner+name/repo")
+    parser.add_argument("--part", default="all", choices=["held-out", "tune", "all"])
+    parser.add_argument("--show", action="store_true", help="list false positives and misses")
     args = parser.parse_args()
-    labels = read_labels(args.labels) if args.labels else None
-    paths = sorted(labels) if labels is not None else [os.path.relpath(p, args.mirror)
-                                                        for p in dockerfiles(args.mirror)]
-    counts = {rule: Counter() for rule in RULES}
-    print(f"{'image':<60} {'found':<28} {'expected':<20} notes")
-    for relative in paths:
-        report = lint(os.path.join(args.mirror, relative))
-        found = {f["rule"] for f in report["findings"] if f["rule"] in RULES}
-        parse = sum(1 for f in report["findings"] if f["rule"] == "PL900")
-        notes = "; ".join(filter(None, [report.get("crash"), f"PL900 x{parse}" if parse else "",
-                                        *(n["message"][:60] for n in report["notes"])]))
-        expected = labels.get(relative, set()) if labels is not None else None
-        shown = ",".join(sorted(expected)) if expected is not None else ""
-        print(f"{relative:<60} {','.join(sorted(found)) or '-':<28} {shown:<20} {notes}")
-        if expected is not None:
-            for rule in RULES:
-                key = ("tp" if rule in expected else "fp") if rule in found else ("fn" if rule in expected else "tn")
-                counts[rule][key] += 1
-    if labels is not None:
-        print()
-        print(f"{'rule':<6} {'precision':>9} {'recall':>7}   tp  fp  fn")
-        for rule in RULES:
-            c = counts[rule]
-            precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-            recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-            print(f"{rule:<6} {precision:>9.2f} {recall:>7.2f}  {c['tp']:>3} {c['fp']:>3} {c['fn']:>3}")
-    return 0
+    return {"checkout": checkout, "score": score, "fix-check": fix_check}[args.command](args)
 
 
 if __name__ == "__main__":
