@@ -10,7 +10,7 @@ import fnmatch
 import os
 import posixpath
 
-from privlint.dockerfile import Dockerfile, Heredoc, Stage, _split_words, expand, stage_scope
+from privlint.dockerfile import Dockerfile, Heredoc, Stage, _split_words, expand, stage_scope, workdir_at
 from privlint.programs import PATH_DIRS
 from privlint.record import record
 
@@ -32,19 +32,6 @@ def candidate_paths(reference: str, workdir: str) -> list[str]:
     if "/" in reference:
         return [posixpath.normpath(posixpath.join(workdir, reference))]
     return [posixpath.join(directory, reference) for directory in PATH_DIRS] + [posixpath.join(workdir, reference)]
-
-
-def workdir_at(dockerfile: Dockerfile, stage: Stage, line: int | None = None) -> str:
-    workdir = "/"
-    for ancestor in reversed(stage.chain()):
-        for instruction in ancestor.instructions:
-            if ancestor is stage and line is not None and instruction.line >= line:
-                break
-            if instruction.keyword == "WORKDIR":
-                value = expand(instruction.args.strip(), stage_scope(dockerfile, ancestor, instruction.line))
-                if value:
-                    workdir = posixpath.normpath(posixpath.join(workdir, value))
-    return workdir
 
 
 def resolve_in_context(dockerfile: Dockerfile, stage: Stage, image_paths: list[str], context_dir: str,

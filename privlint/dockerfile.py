@@ -8,8 +8,10 @@ final `\\`, all without moving a line, so every line number stays the file's own
 
 from __future__ import annotations
 
+import bisect
 import io
 import json
+import posixpath
 import re
 
 from privlint.record import factory, record
@@ -89,6 +91,7 @@ class Dockerfile:
     global_args: dict[str, str | None]
     escape: str = "\\"
     notes: list[tuple[int, str]] = factory(list)  # (line, message) for PL900
+    walks: dict = factory(dict)  # stage index -> StageWalk, filled by walk_stage
 
     @property
     def final_stage(self) -> Stage | None:
@@ -340,24 +343,76 @@ def expand(text: str, scope: dict[str, str | None]) -> str | None:
     return None if unknown else result
 
 
+@record
+class StageState:
+    """What is in effect before one instruction of a stage: ARG/ENV values and WORKDIR."""
+
+    instruction: Instruction
+    scope: dict  # name -> value (None when unknown)
+    workdir: str
+
+
+@record
+class StageWalk:
+    """The states of a stage's instructions, and what holds at its end."""
+
+    states: list[StageState]
+    lines: list[int]
+    env: dict  # ENV at the end, inherited by stages built FROM this one
+    scope: dict  # ARG and ENV at the end
+    workdir: str
+
+
+def walk_stage(dockerfile: Dockerfile, stage: Stage) -> StageWalk:
+    """Each instruction of the stage with the scope and WORKDIR before it, in one pass (cached).
+
+    ENV and WORKDIR carry over from the stage this one is built FROM; ARG values do not (a stage
+    re-declares the ARGs it uses, and a global ARG declared again takes its global default).
+    """
+    cache = dockerfile.walks
+    if stage.index in cache:
+        return cache[stage.index]
+    cache[stage.index] = StageWalk([], [], {}, {}, "/")  # a FROM cycle reads an empty parent
+    env: dict[str, str | None] = {}
+    workdir = "/"
+    if stage.parent is not None:
+        parent = walk_stage(dockerfile, stage.parent)
+        env, workdir = dict(parent.env), parent.workdir
+    args: dict[str, str | None] = {}
+    states = []
+    for instruction in stage.instructions:
+        scope = {**args, **env}
+        states.append(StageState(instruction, scope, workdir))
+        if instruction.keyword == "ARG":
+            for name, default in parse_arg(instruction.args):
+                args[name] = expand(default, scope) if default is not None else dockerfile.global_args.get(name)
+        elif instruction.keyword == "ENV":
+            for name, value in parse_env(instruction.args):
+                env[name] = expand(value, scope)
+        elif instruction.keyword == "WORKDIR":
+            value = expand(instruction.args.strip(), scope)
+            if value:
+                workdir = posixpath.normpath(posixpath.join(workdir, value))
+    walk = StageWalk(states, [state.instruction.line for state in states], env, {**args, **env}, workdir)
+    cache[stage.index] = walk
+    return walk
+
+
+def _state_at(dockerfile: Dockerfile, stage: Stage, line: int | None) -> StageState | None:
+    walk = walk_stage(dockerfile, stage)
+    if line is None:
+        return None
+    index = bisect.bisect_left(walk.lines, line)
+    return walk.states[index] if index < len(walk.states) else None
+
+
 def stage_scope(dockerfile: Dockerfile, stage: Stage, upto_line: int | None = None) -> dict[str, str | None]:
     """ARG and ENV values visible in `stage` before `upto_line` (ENV inherited from parent stages)."""
-    scope: dict[str, str | None] = {}
-    for ancestor in reversed(stage.chain()):
-        own_args: dict[str, str | None] = {}
-        for instruction in ancestor.instructions[1:]:
-            if upto_line is not None and ancestor is stage and instruction.line >= upto_line:
-                break
-            visible = {**scope, **own_args}
-            if instruction.keyword == "ARG":
-                for name, default in parse_arg(instruction.args):
-                    if default is not None:
-                        own_args[name] = expand(default, visible)
-                    else:
-                        own_args[name] = dockerfile.global_args.get(name)
-            elif instruction.keyword == "ENV":
-                for name, value in parse_env(instruction.args):
-                    scope[name] = expand(value, visible)
-        if ancestor is stage:
-            scope = {**own_args, **scope}
-    return scope
+    state = _state_at(dockerfile, stage, upto_line)
+    return state.scope if state is not None else walk_stage(dockerfile, stage).scope
+
+
+def workdir_at(dockerfile: Dockerfile, stage: Stage, line: int | None = None) -> str:
+    """WORKDIR before the instruction at `line`, or at the end of the stage."""
+    state = _state_at(dockerfile, stage, line)
+    return state.workdir if state is not None else walk_stage(dockerfile, stage).workdir

@@ -6,9 +6,9 @@ import fnmatch
 import os
 
 from privlint.config import Settings
-from privlint.context import candidate_paths, resolve_in_context, workdir_at
+from privlint.context import candidate_paths, resolve_in_context
 from privlint.discover import is_dockerfile_name
-from privlint.dockerfile import parse_dockerfile
+from privlint.dockerfile import parse_dockerfile, workdir_at
 from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, kind_of, surely_shell
 from privlint.finding import Finding, InputError, Note
 from privlint.programs import SHELLS

@@ -167,7 +167,7 @@ class Startup:
 
     def symlinks(self) -> dict[str, str]:
         """`RUN ln -s TARGET LINK` in the final stage's chain: in-image link path → target path."""
-        from privlint.context import workdir_at
+        from privlint.dockerfile import workdir_at
 
         links: dict[str, str] = {}
         chain = self.final_stage.chain() if self.final_stage else []

@@ -9,7 +9,7 @@ The set is `scripts/realworld/projects.tsv` (repository, commit, split, targets)
 `scripts/realworld/labels.tsv` (repository, file, line, rule: what a reviewer expects, labelled blind from
 GUIDE.md and the rule pages). `checkout` reads the git snapshots under --mirror (`owner+name/repo`, as the
 session's fetch tool leaves them) and writes work trees under --src; third-party files never enter this
-repository. `score` runs privlint on each project's targets from the project's root, as a user would, and
+repository (PRIVLINT_REALWORLD_SET names another set folder, for tests). `score` runs privlint on each project's targets from the project's root, as a user would, and
 matches findings to labels exactly on (rule, file, line). `--show` lists every false positive and miss
 of the part shown. `fix-check` applies every fix to a copy of the whole set and checks each edit.
 """
@@ -33,7 +33,7 @@ DEFAULT_MIRROR = "/work/.mirror"
 
 
 def _rows(name: str) -> list[list[str]]:
-    with open(os.path.join(SET, name), encoding="utf-8") as handle:
+    with open(os.path.join(os.environ.get("PRIVLINT_REALWORLD_SET", SET), name), encoding="utf-8") as handle:
         return [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
 
 

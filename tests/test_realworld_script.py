@@ -1,7 +1,9 @@
-"""scripts/realworld.py: the table and the precision/recall it prints over a mirror folder."""
+"""scripts/realworld.py: per-finding scoring by part, and the fix check, on a small set of fixtures."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,17 +11,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_realworld_script_scores_labels(tmp_path):
-    labels = tmp_path / "labels.tsv"
-    labels.write_text("demo/Dockerfile\tPL001,PL002,PL004,PL005\n"
-                      "ok-official-redis-style-conditional-drop/Dockerfile\t-\n"
-                      "pl003-user-root-late-in-file/Dockerfile\tPL001\n")
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "realworld.py"), str(ROOT / "fixtures"),
-                          "--labels", str(labels)], capture_output=True, text=True, cwd=ROOT, check=True)
-    rows = {line.split()[0]: line.split()[1] for line in run.stdout.splitlines()[1:4]}
-    assert rows["demo/Dockerfile"] == "PL001,PL002,PL004,PL005"
-    assert rows["ok-official-redis-style-conditional-drop/Dockerfile"] == "-"
-    assert rows["pl003-user-root-late-in-file/Dockerfile"] == "PL003"
-    scores = {line.split()[0]: line.split()[1:] for line in run.stdout.splitlines() if line.startswith("PL00")}
-    assert scores["PL001"] == ["1.00", "0.50", "1", "0", "1"]
-    assert scores["PL003"] == ["0.00", "1.00", "0", "1", "0"]
+def _set(tmp_path: Path, projects: list[tuple[str, str, str]], labels: list[str]) -> dict:
+    """A set folder and a source folder holding copies of fixtures as `owner+name` projects."""
+    folder, src = tmp_path / "set", tmp_path / "src"
+    folder.mkdir()
+    rows = []
+    for repo, fixture, split in projects:
+        shutil.copytree(ROOT / "fixtures" / fixture, src / repo.replace("/", "+"))
+        rows.append(f"{repo}\t0000\ttest\tT\t{split}\tDockerfile")
+    (folder / "projects.tsv").write_text("\n".join(rows) + "\n")
+    (folder / "labels.tsv").write_text("\n".join(labels) + "\n")
+    return dict(os.environ, PRIVLINT_REALWORLD_SET=str(folder))
+
+
+def _run(environment: dict, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "realworld.py"), *args, "--src",
+                           str(tmp_path / "src")], capture_output=True, text=True, cwd=ROOT, env=environment)
+
+
+def test_score_matches_rule_file_and_line_per_part(tmp_path):
+    environment = _set(tmp_path, [("a/demo", "demo", "held-out"),
+                                  ("b/redis", "ok-official-redis-style-conditional-drop", "tune")],
+                       ["a/demo\tdocker-entrypoint.sh\t12\tPL002\terror\tgosu without exec",
+                        "a/demo\tDockerfile\t99\tPL003\terror\ta wrong line: a miss and a false positive",
+                        "b/redis\tdocker-entrypoint.sh\t3\tPL002\terror\tlabelled, not found: a miss"])
+    run = _run(environment, tmp_path, "score", "--show")
+    assert run.returncode == 0, run.stderr
+    held, tune = run.stdout.split("\ntune:")
+    assert held.index("held-out") < len(held)
+    rows = {line.split()[0]: line.split()[1:] for line in held.splitlines() if line.startswith(("PL00", "all"))}
+    assert rows["PL002"][2:] == ["1", "0", "0"]
+    assert rows["PL003"][2] == "0" and rows["PL003"][4] == "1"
+    assert "FN a/demo Dockerfile:99 PL003" in held
+    tune_rows = {line.split()[0]: line.split()[1:] for line in tune.splitlines() if line.startswith("PL00")}
+    assert tune_rows["PL002"][2:] == ["0", "0", "1"]
+
+
+def test_fix_check_accepts_exec_and_json_form_edits(tmp_path):
+    environment = _set(tmp_path, [("a/demo", "demo", "held-out")], [])
+    run = _run(environment, tmp_path, "fix-check")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 unsafe edits" in run.stdout
+    assert "ok     a/demo docker-entrypoint.sh" in run.stdout
