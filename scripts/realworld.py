@@ -9,8 +9,8 @@ The set is `scripts/realworld/projects.tsv` (repository, commit, split, targets)
 `scripts/realworld/labels.tsv` (repository, file, line, rule: what a reviewer expects, labelled blind from
 GUIDE.md and the rule pages). `checkout` reads the git snapshots under --mirror (`owner+name/repo`, as the
 session's fetch tool leaves them) and writes work trees under --src; third-party files never enter this
-repository (PRIVLINT_REALWORLD_SET names another set folder, for tests). `score` runs privlint on each project's targets from the project's root, as a user would, and
-matches findings to labels exactly on (rule, file, line). `--show` lists every false positive and miss
+repository (PRIVLINT_REALWORLD_SET names another set folder, for tests). `score` runs privlint on each
+project's targets from the project's root, as a user would, and matches findings to labels exactly on (rule, file, line). `--show` lists every false positive and miss
 of the part shown. `fix-check` applies every fix to a copy of the whole set and checks each edit.
 """
 
@@ -219,7 +219,8 @@ def _check_edit(path: str, old: str, new: str, is_dockerfile: bool, parse_docker
         return "the number of lines changed"
     if is_dockerfile:
         before, after = parse_dockerfile(path, old), parse_dockerfile(path, new)
-        pairs = zip([i for s in before.stages for i in s.instructions], [i for s in after.stages for i in s.instructions])
+        pairs = zip([i for s in before.stages for i in s.instructions],
+                    [i for s in after.stages for i in s.instructions])
         for a, b in pairs:
             if (a.keyword, a.line) != (b.keyword, b.line):
                 return f"instructions moved at line {a.line}"
