@@ -10,8 +10,9 @@ The set is `scripts/realworld/projects.tsv` (repository, commit, split, targets)
 GUIDE.md and the rule pages). `checkout` reads the git snapshots under --mirror (`owner+name/repo`, as the
 session's fetch tool leaves them) and writes work trees under --src; third-party files never enter this
 repository (PRIVLINT_REALWORLD_SET names another set folder, for tests). `score` runs privlint on each
-project's targets from the project's root, as a user would, and matches findings to labels exactly on
-(rule, file, line). `--show` lists every false positive and miss of the part shown. `fix-check` applies every fix to a copy of the whole set and checks each edit.
+project's targets from the project's root, as a user would, and matches findings to labels exactly on (rule,
+file, line). `--show` lists every false positive and miss of the part shown. `fix-check` applies every fix to
+a copy of the whole set and checks each edit.
 """
 
 from __future__ import annotations
