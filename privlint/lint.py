@@ -6,7 +6,6 @@ import fnmatch
 import os
 
 from privlint.config import Settings
-from privlint.context import candidate_paths, resolve_in_context
 from privlint.discover import is_dockerfile_name
 from privlint.dockerfile import parse_dockerfile, workdir_at
 from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, kind_of, surely_shell
@@ -218,15 +217,17 @@ class Linter:
                 return result
             if source is not None:
                 dockerfile = parse_dockerfile(job.dockerfile, source.text)
+        context = job.context or (os.path.dirname(job.dockerfile) or "." if job.dockerfile else None)
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
-                          non_root_base_images=tuple(self.settings.non_root_base_images))
+                          non_root_base_images=tuple(self.settings.non_root_base_images),
+                          context=None if job.text is not None else context)
         if job.script is not None:
             text = job.text.text if job.text is not None and job.dockerfile is None else None
             if text is not None:
                 self._read(job.script, result, preset=job.text)
             startup.script = self._load_script(startup, job.script, True, result, text)
         elif dockerfile is not None and job.text is None:
-            self._resolve_entrypoint(startup, job.context or os.path.dirname(job.dockerfile) or ".", result)
+            self._resolve_entrypoint(startup, context, result)
         for helper in job.helpers:
             loaded = self._load_script(startup, helper, False, result)
             if loaded is not None:
@@ -281,42 +282,40 @@ class Linter:
         return StartupScript(script, startup.analyse(script), is_entrypoint, editable)
 
     def _resolve_entrypoint(self, startup: Startup, context: str, result: Result) -> None:
+        from privlint.imagefs import CONTEXT, HEREDOC, OUTSIDE
+
         dockerfile = startup.dockerfile
         reference = startup.program_reference()
         if reference is None or startup.final_stage is None:
             return
         workdir = workdir_at(dockerfile, startup.final_stage)
-        candidates = candidate_paths(reference, workdir)
-        links = startup.symlinks()
-        for _ in range(3):  # follow `RUN ln -s` links, a few hops at most
-            candidates += [links[c] for c in candidates if c in links and links[c] not in candidates]
-        resolved = resolve_in_context(dockerfile, startup.final_stage, candidates, context)
-        if resolved is None:
+        origin = startup.image.resolve(startup.final_stage, reference, workdir)
+        if origin.kind == OUTSIDE:
+            startup.script_missing = True
+            result.notes.append(Note(dockerfile.path, f"entrypoint {reference} resolves outside the build "
+                                     "context: not read"))
+            return
+        if origin.kind == HEREDOC:
+            heredoc = origin.heredoc
+            startup.script = self._load_script(startup, dockerfile.path, True, result, heredoc.body,
+                                               heredoc.line - 1)
+            return
+        if origin.kind != CONTEXT:
             if looks_like_script(reference):
                 startup.script_missing = True
                 result.notes.append(Note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is not "
                                          f"copied from the build context ({context}): linted the Dockerfile only"))
             return
-        if resolved.outside_context:
-            startup.script_missing = True
-            result.notes.append(Note(dockerfile.path, f"entrypoint {reference} resolves outside the build "
-                                     "context: not read"))
-            return
-        if resolved.heredoc is not None:
-            heredoc = resolved.heredoc
-            startup.script = self._load_script(startup, dockerfile.path, True, result, heredoc.body,
-                                               heredoc.line - 1)
-            return
-        result.scripts_read.append(os.path.realpath(resolved.file))
-        source = self._read(resolved.file, result, named=False)
+        result.scripts_read.append(os.path.realpath(origin.file))
+        source = self._read(origin.file, result, named=False)
         if source is None:
             startup.script_missing = True
             return
-        if not _is_shell(source.text, resolved.file):
+        if not _is_shell(source.text, origin.file):
             startup.script_missing = True
-            result.notes.append(Note(resolved.file, "the entrypoint is not a shell script: not analysed"))
+            result.notes.append(Note(origin.file, "the entrypoint is not a shell script: not analysed"))
             return
-        startup.script = self._load_script(startup, resolved.file, True, result, source.text)
+        startup.script = self._load_script(startup, origin.file, True, result, source.text)
 
 
 _NOT_LINTED = {

@@ -178,7 +178,7 @@ def parse_script(path: str, text: str, line_offset: int = 0) -> m.Script:
     """Parse a script; `line_offset` places it inside a larger file (a RUN body in a Dockerfile)."""
     data = text.encode("utf-8", "surrogateescape")
     tree, parsed, damaged = _parse_with_recovery(data)
-    converter = _Converter(parsed, line_offset)
+    converter = _Converter(parsed, line_offset, path)
     body = converter.seq(tree.root_node.children)
     damaged |= converter.too_deep
     lines = text.splitlines()
@@ -213,8 +213,9 @@ _SELF_NAMES = {"0", "BASH_SOURCE"}
 class _Converter:
     """Turn tree-sitter nodes into `shell_model` nodes, skipping ERROR subtrees."""
 
-    def __init__(self, data: bytes, line_offset: int = 0):
+    def __init__(self, data: bytes, line_offset: int = 0, path: str = ""):
         self.data = data
+        self.path = path
         self.line_offset = line_offset
         self.functions: dict[str, m.FunctionDef] = {}
         self.depth = 0
@@ -345,12 +346,12 @@ class _Converter:
         if not words and not prefix_assignments:
             return None
         return m.Command(words, *self.start(node), *self.end(node), self.text(node), nested=nested,
-                         has_assignments=prefix_assignments)
+                         has_assignments=prefix_assignments, path=self.path)
 
     def test_command(self, node) -> m.Command:
         words = [m.Word("[", m.LITERAL, "[")]
         return m.Command(words, *self.start(node), *self.end(node), self.text(node), is_test=True,
-                         nested=self._nested_in(node))
+                         nested=self._nested_in(node), path=self.path)
 
     def assignment(self, node) -> m.Assignment | None:
         name_node = node.child_by_field_name("name")

@@ -39,6 +39,7 @@ class Command:
     nested: list["Seq"] = factory(list)  # $(...), <(...) inside the words
     has_assignments: bool = False  # `VAR=x cmd`
     standalone: bool = False  # a statement of its own: not in a pipeline, `&&`/`||` list or background
+    path: str = ""  # the file it is written in (a script, a sourced file, or the Dockerfile for RUN)
 
     @property
     def name(self) -> str | None:

@@ -68,6 +68,7 @@ class Startup:
     script_missing: bool = False  # the chain names a script privlint could not read
     extra_drop_tools: frozenset[str] = frozenset()
     non_root_base_images: tuple[str, ...] = ()
+    context: str | None = None  # the build context folder, None when there is none (standard input)
     _analyses: dict = factory(dict)
 
     def analyse(self, script: m.Script) -> ScriptAnalysis:
@@ -160,33 +161,20 @@ class Startup:
         return result
 
     @cached_property
+    def image(self):
+        """The file map of every stage (imagefs.ImageFiles)."""
+        from privlint.imagefs import ImageFiles
+
+        scripts: dict[int, list] = {}
+        for _, instruction, script in self.run_scripts:
+            scripts.setdefault(id(instruction), []).append(script)
+        return ImageFiles(self.dockerfile, self.context, scripts)
+
+    @cached_property
     def downloads(self):
         from privlint.downloads import StageDownloads
 
         return StageDownloads(self)
-
-    def symlinks(self) -> dict[str, str]:
-        """`RUN ln -s TARGET LINK` in the final stage's chain: in-image link path → target path."""
-        from privlint.dockerfile import workdir_at
-
-        links: dict[str, str] = {}
-        chain = self.final_stage.chain() if self.final_stage else []
-        for stage, instruction, script in self.run_scripts:
-            if stage not in chain:
-                continue
-            workdir = workdir_at(self.dockerfile, stage, instruction.line)
-            for command in m.iter_commands(script.body):
-                words = [w.value for w in command.words]
-                if not words or basename(words[0]) != "ln" or None in words:
-                    continue
-                options = [w for w in words[1:] if w.startswith("-")]
-                operands = [w for w in words[1:] if not w.startswith("-")]
-                if not any("s" in o.lstrip("-") or o == "--symbolic" for o in options) or len(operands) != 2:
-                    continue
-                target, link = operands
-                link_path = posixpath.normpath(posixpath.join(workdir, link))
-                links[link_path] = posixpath.normpath(posixpath.join(posixpath.dirname(link_path), target))
-        return links
 
     def installed_drop_tool(self) -> str | None:
         """gosu or su-exec when some RUN or COPY of the Dockerfile puts it into the image."""

@@ -243,7 +243,7 @@ def test_context_escapes_are_never_opened(tmp_path, capsys, monkeypatch):
     code, report = _lint(tmp_path, files, ["ctx/Dockerfile"], capsys)
     assert str(outside.resolve()) not in opened
     assert "/etc/passwd" not in opened
-    assert "not copied from the build context" in report["notes"][0]["message"]
+    assert "outside the build context" in report["notes"][0]["message"]
 
 
 def test_terminal_escapes_and_markup_in_every_human_format(tmp_path, capsys):

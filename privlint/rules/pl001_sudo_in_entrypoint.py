@@ -23,7 +23,7 @@ def check(startup):
             for launch in script.analysis.launches(command):
                 if launch.sudo:
                     edit = _gosu_edit(startup, command, launch) if id(command) in ends else None
-                    yield RULE.at(script.script.path, command.line, command.column,
+                    yield RULE.at(command.path, command.line, command.column,
                                   f"{quote(command.text)} uses {launch.sudo} to start a process: it stays as "
                                   "the parent, so signals and the TTY go to it, not to your program", _FIX,
                                   end_line=command.end_line, end_column=command.end_column, edit=edit)
@@ -62,6 +62,6 @@ def _gosu_edit(startup, command, launch):
         if not match:
             return None
         user, rest = match.group(1), match.group(3)
-    return Edit(startup.script.script.path, command.line,
+    return Edit(command.path, command.line,
                 command.column, command.end_line, command.end_column, f"exec {tool} {user} {rest}", safe=False,
                 expect=text)

@@ -29,7 +29,7 @@ def check(startup):
             background = _unforwarded_background(analysis, command)
             if background is not None:
                 reported.add(id(command))
-                yield RULE.at(script.script.path, command.line, command.column,
+                yield RULE.at(command.path, command.line, command.column,
                               f"{quote(background.text)} runs in the background and the script waits for it "
                               "with no trap forwarding TERM: `docker stop` signals the shell, not it",
                               "exec the program instead of `&` + `wait`, or `trap 'kill -TERM $pid' TERM INT` "
@@ -44,14 +44,14 @@ def check(startup):
         if analysis.is_exec(command):  # `( exec "$@" )`: exec replaces the subshell, not the script
             message = (f"{quote(command.text)} ends the script inside a subshell `( ... )`: exec replaces the "
                        "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
-            yield RULE.at(script.script.path, command.line, command.column, message,
+            yield RULE.at(command.path, command.line, command.column, message,
                           "Take the command out of the subshell: `exec` it from the script itself",
                           end_line=command.end_line, end_column=command.end_column)
             continue
         message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
                    "PID 1 and `docker stop` will not reach it")
         edit, fix = _exec_fix(startup, script, analysis, command, end)
-        yield RULE.at(script.script.path, command.line, command.column, message, fix,
+        yield RULE.at(command.path, command.line, command.column, message, fix,
                       end_line=command.end_line, end_column=command.end_column, edit=edit)
 
 
@@ -108,7 +108,7 @@ def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str
     if (not command.standalone or command.is_test or first is None or first.kind in (VAR, DYNAMIC)
             or not script.editable or (name is not None and "/" not in name and _sources_unread(analysis))):
         return None, plain
-    return Edit(script.script.path, command.line, command.column, command.line, command.column, "exec ",
+    return Edit(command.path, command.line, command.column, command.line, command.column, "exec ",
                 expect=first.text), plain
 
 

@@ -16,7 +16,7 @@ def check(startup):
             if command.is_test:
                 continue
             if any(launch.sudo == "sudo" for launch in analysis.launches(command)):
-                yield RULE.at(startup.dockerfile.path, command.line, command.column,
+                yield RULE.at(command.path, command.line, command.column,
                               f"{quote(command.text)} uses sudo in a build step",
                               "Drop sudo: RUN runs as root until a USER instruction; switch with `USER root` "
                               "and back if needed, and do not install sudo in the image")

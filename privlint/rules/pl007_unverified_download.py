@@ -13,7 +13,7 @@ def check(startup):
     downloads = startup.downloads
     path = startup.dockerfile.path if startup.dockerfile else None
     for pipe in downloads.pipes:
-        yield RULE.at(path, pipe.command.line, pipe.command.column,
+        yield RULE.at(pipe.command.path, pipe.command.line, pipe.command.column,
                       f"{quote(pipe.command.text, 50)} is run by {pipe.shell} straight from the network, unverified",
                       "Download to a file, check it against a pinned sha256 (`sha256sum -c`), then run it")
     for download in downloads.downloads:

@@ -1,0 +1,511 @@
+"""The image's files, per stage: where the content of each in-image path comes from.
+
+One ordered pass over a stage records what each instruction does to the file tree: COPY/ADD (files,
+folders, renames, globs, heredocs, `--from` a stage or an image, URLs, local archives) and, inside RUN,
+`mv`, `cp`, `install`, `ln -s`, `rm` and downloads written to a file. A lookup walks those operations
+backwards from a point in the stage, so a script COPY'd to /tmp and moved into PATH by a later RUN is
+found where it ends up. Paths not written by the stage come from the stage it is built FROM, or from the
+base image. Nothing outside the build context is ever opened: context files are checked with realpath.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+
+from privlint import shell_model as m
+from privlint.dockerfile import Dockerfile, Heredoc, Instruction, Stage, _split_words, expand, walk_stage
+from privlint.launch import basename
+from privlint.programs import PATH_DIRS
+from privlint.record import record
+
+# Where a file's content comes from.
+CONTEXT = "context"  # a file of the build context, readable
+HEREDOC = "heredoc"  # a COPY heredoc of the Dockerfile, readable
+DOWNLOAD = "download"  # fetched from a URL (ADD <url>, curl -o, wget -O)
+IMAGE = "image"  # COPY --from=<an image>: not readable
+BASE = "base"  # not written by this Dockerfile: the base image's, or made by a RUN privlint does not follow
+ARCHIVE = "archive"  # extracted from a local archive by ADD: not readable
+OUTSIDE = "outside"  # a COPY source that leaves the build context: never read
+
+#: How deep lookups may chain (a move of a move of a link ...): bounds cycles and work.
+MAX_DEPTH = 24
+_ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+
+@record
+class Origin:
+    kind: str
+    image_path: str
+    file: str | None = None  # the context file on disk (CONTEXT)
+    heredoc: Heredoc | None = None
+    url: str | None = None
+    instruction: Instruction | None = None  # what put it there
+    verified: bool = False  # ADD --checksum
+
+    @property
+    def readable(self) -> bool:
+        return self.kind in (CONTEXT, HEREDOC)
+
+
+class _Deleted:
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return "<deleted>"
+
+
+DELETED = _Deleted()
+_NOT_COVERED = None
+
+
+def _norm(path: str) -> str:
+    return posixpath.normpath(path) if path else path
+
+
+def _under(path: str, folder: str) -> str | None:
+    """The part of `path` below `folder` ('' for the folder itself), or None."""
+    if folder == "/":
+        return path.lstrip("/")
+    if path == folder:
+        return ""
+    prefix = folder.rstrip("/") + "/"
+    return path[len(prefix):] if path.startswith(prefix) else None
+
+
+class _Copy:
+    """COPY/ADD: each source lands at `dest` (a file) or inside it (a folder)."""
+
+    def __init__(self, instruction: Instruction, dest: str, dest_is_dir: bool, sources: list):
+        self.instruction = instruction
+        self.dest = dest
+        self.dest_is_dir = dest_is_dir
+        self.sources = sources  # (kind, value, is_dir) with kind context/heredoc/stage/image/url/archive/outside
+
+    def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
+        for kind, value, is_dir in self.sources:
+            if kind == "heredoc":
+                target = posixpath.join(self.dest, value.delimiter) if self.dest_is_dir else self.dest
+                if path == target:
+                    return Origin(HEREDOC, path, heredoc=value, instruction=self.instruction)
+                continue
+            if kind == "url":
+                name = posixpath.basename(value.split("?", 1)[0].rstrip("/"))
+                target = posixpath.join(self.dest, name) if self.dest_is_dir else self.dest
+                if path == target:
+                    return Origin(DOWNLOAD, path, url=value, instruction=self.instruction,
+                                  verified="checksum" in self.instruction.flags)
+                continue
+            found = self._place(kind, value, is_dir, path)
+            if found is None:
+                continue
+            inner, as_file = found
+            if kind == "context":
+                full = os.path.join(files.image.context, value, inner) if inner else os.path.join(
+                    files.image.context, value)
+                if not files.image.inside_context(full):
+                    return Origin(OUTSIDE, path, instruction=self.instruction)
+                if os.path.isfile(full):
+                    return Origin(CONTEXT, path, file=os.path.normpath(full), instruction=self.instruction)
+                continue  # not in that folder: the path keeps what it had before this COPY
+            if kind == "archive":
+                return Origin(ARCHIVE, path, instruction=self.instruction)
+            if kind == "outside":
+                return Origin(OUTSIDE, path, instruction=self.instruction)
+            if kind == "image":
+                return Origin(IMAGE, path, url=value, instruction=self.instruction)
+            if kind == "stage":
+                source_stage, source_path = value
+                origin = files.image.files(source_stage).lookup(
+                    posixpath.join(source_path, inner) if inner else source_path, depth=depth + 1)
+                if origin is DELETED or (origin.kind == BASE and not as_file):
+                    continue
+                return origin
+        return _NOT_COVERED
+
+    def _place(self, kind: str, value, is_dir: bool | None, path: str):
+        """(the part of the source the path is, whether it is the source itself) or None."""
+        source = value[1] if kind == "stage" else value
+        name = posixpath.basename(source.rstrip("/")) if isinstance(source, str) else ""
+        if is_dir is not True:  # a file (or unknown): it lands at dest, or inside dest under its name
+            targets = [posixpath.join(self.dest, name)] if self.dest_is_dir else [self.dest, posixpath.join(
+                self.dest, name)]
+            if path in targets:
+                return "", True
+        if is_dir is not False:  # a folder (or unknown): its content lands inside dest
+            inner = _under(path, self.dest)
+            if inner:
+                return inner, False
+        return None
+
+
+class _Move:
+    """RUN mv/cp/install SRC... DEST: DEST (or DEST/name) holds what SRC held; mv also empties SRC."""
+
+    def __init__(self, instruction: Instruction, sources: list[str], dest: str, into_dir: bool | None,
+                 removes: bool):
+        self.instruction = instruction
+        self.sources = sources
+        self.dest = dest
+        self.into_dir = into_dir  # True: dest is a folder; None: either
+        self.removes = removes
+
+    def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
+        for source in self.sources:
+            name = posixpath.basename(source)
+            if self.into_dir is not True and len(self.sources) == 1:
+                inner = _under(path, self.dest)
+                if inner is not None:  # the file itself, or inside a moved folder
+                    origin = files.lookup(posixpath.join(source, inner) if inner else source, index, depth + 1)
+                    if origin is not DELETED and (inner == "" or origin.kind != BASE):
+                        return origin
+            if self.into_dir is not False:
+                inner = _under(path, posixpath.join(self.dest, name))
+                if inner is not None:
+                    origin = files.lookup(posixpath.join(source, inner) if inner else source, index, depth + 1)
+                    if origin is not DELETED and (inner == "" or origin.kind != BASE):
+                        return origin
+        if self.removes and any(_under(path, source) is not None for source in self.sources):
+            return DELETED
+        return _NOT_COVERED
+
+
+class _Link:
+    """RUN ln -s TARGET LINK: LINK (or LINK/name of TARGET) reads TARGET, resolved in the finished stage."""
+
+    def __init__(self, instruction: Instruction, target: str, link: str):
+        self.instruction = instruction
+        self.target = target
+        self.link = link
+
+    def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
+        for link in (self.link, posixpath.join(self.link, posixpath.basename(self.target))):
+            inner = _under(path, link)
+            if inner is None:
+                continue
+            origin = files.lookup(posixpath.join(self.target, inner) if inner else self.target, None, depth + 1)
+            if origin is not DELETED and (inner == "" or origin.kind != BASE):
+                return origin
+        return _NOT_COVERED
+
+
+class _Remove:
+    def __init__(self, instruction: Instruction, patterns: list[str]):
+        self.instruction = instruction
+        self.patterns = patterns
+
+    def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
+        for pattern in self.patterns:
+            if any(ch in pattern for ch in "*?["):
+                if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, pattern + "/*"):
+                    return DELETED
+            elif _under(path, pattern) is not None:
+                return DELETED
+        return _NOT_COVERED
+
+
+class _Write:
+    """A RUN command that writes a file: a download (`curl -o`, `wget -O`)."""
+
+    def __init__(self, instruction: Instruction, path: str, origin: Origin):
+        self.instruction = instruction
+        self.path = path
+        self.origin = origin
+
+    def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
+        return self.origin if path == self.path else _NOT_COVERED
+
+
+class StageFiles:
+    """The operations of one stage, in order, and lookups over them."""
+
+    def __init__(self, image: "ImageFiles", stage: Stage):
+        self.image = image
+        self.stage = stage
+        self.ops: list = []
+        self.starts: dict[int, int] = {}  # instruction line -> number of operations before it
+
+    def lookup(self, path: str, before: int | None = None, depth: int = 0):
+        """The Origin of `path` before operation `before` (the end of the stage when None), or DELETED."""
+        path = _norm(path)
+        if depth > MAX_DEPTH:
+            return Origin(BASE, path)
+        end = len(self.ops) if before is None else before
+        for index in range(end - 1, -1, -1):
+            result = self.ops[index].resolve(self, path, index, depth)
+            if result is not _NOT_COVERED:
+                return result
+        if self.stage.parent is not None:
+            return self.image.files(self.stage.parent).lookup(path, None, depth + 1)
+        return Origin(BASE, path)
+
+    def lookup_at(self, path: str, line: int):
+        """The Origin of `path` as the instruction starting at `line` sees it."""
+        return self.lookup(path, self.starts.get(line))
+
+
+class ImageFiles:
+    """The file maps of every stage of a Dockerfile, built on first use."""
+
+    def __init__(self, dockerfile: Dockerfile, context: str | None, run_scripts=None):
+        self.dockerfile = dockerfile
+        self.context = context or ""
+        self.has_context = context is not None
+        self.context_real = os.path.realpath(context) if context is not None else ""
+        self.run_scripts = run_scripts or {}  # id(instruction) -> [parsed shell of the RUN]
+        self._files: dict[int, StageFiles] = {}
+
+    def inside_context(self, path: str) -> bool:
+        if not self.has_context:
+            return False
+        real = os.path.realpath(path)
+        return real == self.context_real or real.startswith(self.context_real.rstrip(os.sep) + os.sep)
+
+    def files(self, stage: Stage) -> StageFiles:
+        cached = self._files.get(stage.index)
+        if cached is not None:
+            return cached
+        files = StageFiles(self, stage)
+        self._files[stage.index] = files
+        walk = walk_stage(self.dockerfile, stage)
+        for state in walk.states:
+            instruction = state.instruction
+            files.starts[instruction.line] = len(files.ops)
+            if instruction.keyword in ("COPY", "ADD"):
+                op = self._copy(stage, instruction, state.scope, state.workdir)
+                if op is not None:
+                    files.ops.append(op)
+            elif instruction.keyword == "RUN":
+                for script in self.run_scripts.get(id(instruction), []):
+                    files.ops += _run_ops(instruction, script, state.scope, state.workdir)
+        return files
+
+    def resolve(self, stage: Stage, reference: str, workdir: str, line: int | None = None):
+        """The Origin of a program named by ENTRYPOINT/CMD or a script: PATH lookup for bare names."""
+        files = self.files(stage)
+        before = files.starts.get(line) if line is not None else None
+        candidates = candidate_paths(reference, workdir)
+        first_base = None
+        for candidate in candidates:
+            origin = files.lookup(candidate, before)
+            if origin is DELETED:
+                continue
+            if origin.kind != BASE:
+                return origin
+            first_base = first_base or origin
+        return first_base or Origin(BASE, candidates[0])
+
+    # -- COPY/ADD ---------------------------------------------------------------------------
+    def _copy(self, stage: Stage, instruction: Instruction, scope: dict, workdir: str):
+        words = [expand(w, scope) for w in _copy_words(instruction)]
+        if len(words) < 1 or (len(words) < 2 and not instruction.heredocs):
+            return None
+        if any(w is None for w in words):
+            return None  # a path privlint cannot expand: it covers nothing it can name
+        if instruction.heredocs:
+            dest = words[-1]
+            dest_abs = _norm(posixpath.join(workdir, dest))
+            dest_is_dir = dest.endswith("/") or len(instruction.heredocs) > 1
+            return _Copy(instruction, dest_abs, dest_is_dir, [("heredoc", h, False) for h in instruction.heredocs])
+        *sources, dest = words
+        dest_abs = _norm(posixpath.join(workdir, dest))
+        dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(ch in s for s in sources for ch in "*?[")
+        entries = []
+        source_name = instruction.flags.get("from")
+        if source_name is not None:
+            source_name = expand(source_name, scope) or source_name
+            source_stage = self.dockerfile.stage_named(source_name)
+            for source in sources:
+                source_abs = _norm(posixpath.join("/", source))
+                if source_stage is not None and source_stage is not stage:
+                    entries.append(("stage", (source_stage, source_abs), None))
+                else:
+                    entries.append(("image", source_name, None))
+            return _Copy(instruction, dest_abs, dest_is_dir, entries)
+        for source in sources:
+            if "://" in source or source.startswith("git@"):
+                entries.append(("url", source, False))
+                continue
+            for relative, is_dir in self._glob(source):
+                if instruction.keyword == "ADD" and not is_dir and relative.endswith(_ARCHIVE_SUFFIXES):
+                    entries.append(("archive", relative, True))
+                elif not self.inside_context(os.path.join(self.context, relative)):
+                    entries.append(("outside", relative, is_dir))
+                else:
+                    entries.append(("context", relative, is_dir))
+        if len(entries) > 1:
+            dest_is_dir = True
+        return _Copy(instruction, dest_abs, dest_is_dir, entries)
+
+    def _glob(self, source: str):
+        """(relative path, is directory) for each context entry a COPY source names."""
+        if not self.has_context:
+            return
+        source = _norm(source.lstrip("/")) if source not in (".", "./", "/") else "."
+        if source.startswith(".."):
+            yield source, None  # leaves the context: reported as OUTSIDE
+            return
+        if not any(ch in source for ch in "*?["):
+            full = os.path.join(self.context, source)
+            if os.path.isdir(full):
+                yield source, True
+            elif os.path.lexists(full):
+                yield source, False
+            return
+        directory, pattern = posixpath.split(source)
+        base = os.path.join(self.context, directory)
+        if not os.path.isdir(base) or not self.inside_context(base):
+            return
+        try:
+            names = sorted(os.listdir(base))
+        except OSError:
+            return
+        for name in names:
+            if fnmatch.fnmatchcase(name, pattern):
+                relative = posixpath.join(directory, name) if directory else name
+                yield relative, os.path.isdir(os.path.join(base, name))
+
+
+def candidate_paths(reference: str, workdir: str) -> list[str]:
+    """In-image paths a program reference may mean: absolute, WORKDIR-relative, or found on PATH."""
+    if reference.startswith("/"):
+        return [_norm(reference)]
+    if "/" in reference:
+        return [_norm(posixpath.join(workdir, reference))]
+    return [posixpath.join(directory, reference) for directory in PATH_DIRS] + [posixpath.join(workdir, reference)]
+
+
+def _copy_words(instruction: Instruction) -> list[str]:
+    form = instruction.exec_form
+    return form if form is not None else _split_words(instruction.args)
+
+
+# -- RUN ------------------------------------------------------------------------------------------
+def _word(word: m.Word, scope: dict) -> str | None:
+    """A word's value with the stage's ARG/ENV expanded; None when it cannot be known."""
+    if word.kind == m.LITERAL:
+        return word.value
+    text = word.text
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    if "$(" in text or "`" in text:
+        return None
+    return expand(text, scope)
+
+
+def _run_ops(instruction: Instruction, script: m.Script, scope: dict, workdir: str) -> list:
+    """The file operations of one RUN, in order; `cd` moves the folder relative paths start from."""
+    ops: list = []
+    cwd = workdir
+    for command in m.iter_commands(script.body, into_functions=False):
+        values = [_word(w, scope) for w in command.words]
+        if not values or values[0] is None:
+            continue
+        name = basename(values[0])
+        if name == "cd":
+            target = values[1] if len(values) > 1 else None
+            cwd = _norm(posixpath.join(cwd, target)) if target and not target.startswith("-") else cwd
+            continue
+        if None in values[1:]:
+            continue
+        arguments = values[1:]
+        absolute = lambda p: _norm(posixpath.join(cwd, p))  # noqa: E731 - a local shorthand
+        if name in ("mv", "cp", "install"):
+            op = _move_op(instruction, name, arguments, absolute)
+            if op is not None:
+                ops.append(op)
+        elif name == "ln":
+            op = _link_op(instruction, arguments, absolute)
+            if op is not None:
+                ops.append(op)
+        elif name == "rm":
+            paths = [absolute(a) for a in arguments if not a.startswith("-")]
+            if paths:
+                ops.append(_Remove(instruction, paths))
+        elif name in ("curl", "wget"):
+            op = _download_op(instruction, name, arguments, absolute)
+            if op is not None:
+                ops.append(op)
+    return ops
+
+
+_VALUE_OPTIONS = {
+    "mv": {"-S", "--suffix", "-t", "--target-directory"},
+    "cp": {"-S", "--suffix", "-t", "--target-directory"},
+    "install": {"-m", "--mode", "-o", "--owner", "-g", "--group", "-S", "--suffix", "-t", "--target-directory"},
+}
+
+
+def _move_op(instruction: Instruction, name: str, arguments: list[str], absolute):
+    operands, target_dir, into_dir = [], None, None
+    value_options = _VALUE_OPTIONS[name]
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if argument == "--":
+            operands += arguments[index + 1:]
+            break
+        if argument.startswith("--target-directory="):
+            target_dir = argument.split("=", 1)[1]
+        elif argument in ("-t", "--target-directory") and index + 1 < len(arguments):
+            target_dir = arguments[index + 1]
+            index += 1
+        elif argument in value_options and index + 1 < len(arguments):
+            index += 1
+        elif argument.startswith("-") and argument != "-":
+            if name == "install" and "d" in argument.lstrip("-") and not argument.startswith("--"):
+                return None  # install -d makes folders
+            if argument in ("-T", "--no-target-directory"):
+                into_dir = False
+        else:
+            operands.append(argument)
+        index += 1
+    if target_dir is not None:
+        sources, dest, into_dir = operands, target_dir, True
+    elif len(operands) >= 2:
+        sources, dest = operands[:-1], operands[-1]
+        if len(sources) > 1 or dest.endswith("/"):
+            into_dir = True
+    else:
+        return None
+    if any(ch in source for source in sources for ch in "*?["):
+        return None  # a glob over the image's files: not followed
+    return _Move(instruction, [absolute(s) for s in sources], absolute(dest), into_dir, removes=name == "mv")
+
+
+def _link_op(instruction: Instruction, arguments: list[str], absolute):
+    options = [a for a in arguments if a.startswith("-")]
+    operands = [a for a in arguments if not a.startswith("-")]
+    if not any("s" in o.lstrip("-") or o == "--symbolic" for o in options) or len(operands) != 2:
+        return None
+    target, link = operands
+    link_path = absolute(link)
+    target_path = _norm(posixpath.join(posixpath.dirname(link_path), target)) if not target.startswith("/") else \
+        _norm(target)
+    return _Link(instruction, target_path, link_path)
+
+
+def _download_op(instruction: Instruction, name: str, arguments: list[str], absolute):
+    url = next((a for a in arguments if "://" in a), None)
+    if url is None:
+        return None
+    output = None
+    for index, argument in enumerate(arguments):
+        following = arguments[index + 1] if index + 1 < len(arguments) else None
+        if name == "curl":
+            if argument in ("-o", "--output") and following:
+                output = following
+            elif argument.startswith("--output="):
+                output = argument.split("=", 1)[1]
+            elif argument.startswith("-") and not argument.startswith("--") and argument.endswith("o") and following:
+                output = following  # combined short options: -fsSLo FILE
+        else:
+            if argument in ("-O", "--output-document") and following:
+                output = following
+            elif argument.startswith("--output-document="):
+                output = argument.split("=", 1)[1]
+            elif argument.startswith("-") and not argument.startswith("--") and argument.endswith("O") and following:
+                output = following  # -qO FILE
+    if output is None or output == "-":
+        return None
+    path = absolute(output)
+    return _Write(instruction, path, Origin(DOWNLOAD, path, url=url, instruction=instruction))
