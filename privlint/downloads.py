@@ -34,6 +34,7 @@ class Download:
     text: str
     command: m.Command | None = None
     run_index: int = 0  # which parsed RUN source it came from
+    path: str = ""  # the file the download is written in (the Dockerfile, or a script RUN executes)
 
 
 @record
@@ -58,9 +59,10 @@ class StageDownloads:
         self.verifications: list[Verification] = []
         self.executables: list[tuple[Stage, int, str]] = []  # (stage, run index, chmod'ed path text)
         self.pipes: list[PipeToShell] = []
+        self.path = startup.dockerfile.path if startup.dockerfile is not None else ""
         if startup.dockerfile is None:
             return
-        for index, (stage, instruction, script) in enumerate(startup.run_scripts):
+        for index, (stage, instruction, script) in enumerate(startup.all_build_scripts):
             self._read_run(stage, instruction, startup.analyse(script), index)
         for stage in startup.dockerfile.stages:
             for instruction in stage.instructions:
@@ -103,7 +105,8 @@ class StageDownloads:
         if _is_signature(url) and (output is None or _is_signature(output)):
             return
         self.downloads.append(Download(stage, instruction, command.line, command.column, url, output,
-                                       match.group(1) if match else None, command.text, command, index))
+                                       match.group(1) if match else None, command.text, command, index,
+                                       command.path))
 
     def _read_add(self, stage, instruction):
         words = instruction.exec_form or _split_words(instruction.args)
@@ -114,7 +117,8 @@ class StageDownloads:
                 continue
             match = PRIVILEGE_TOOLS.search(url + " " + words[-1])
             self.downloads.append(Download(stage, instruction, instruction.line, 1, url, words[-1],
-                                           match.group(1) if match else None, instruction.value, None, -1))
+                                           match.group(1) if match else None, instruction.value, None, -1,
+                                           self.path))
 
     def is_verified(self, download: Download) -> bool:
         """A check in the stage that names the file, or an unnamed one (`-c SHA256SUMS`) in its RUN."""

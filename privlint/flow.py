@@ -42,9 +42,10 @@ class PathEnd:
 class Variables:
     """Constant assignments of the script, to read `${exec_cmd} "$@"` as the command it holds."""
 
-    def __init__(self, script: m.Script):
+    def __init__(self, scripts: list[m.Script]):
         self.values: dict[str, list[m.Word | None]] = {}
-        stack: list[m.Node] = [script.body] + [f.body for f in script.functions.values()]
+        stack: list[m.Node] = [root for script in scripts
+                               for root in [script.body] + [f.body for f in script.functions.values()]]
         for root in stack:
             for node in _iter_assignments(root):
                 self.values.setdefault(node.name, []).append(node.value)
@@ -121,22 +122,42 @@ def _places(script: m.Script) -> dict[int, Place]:
     return places
 
 
-class ScriptAnalysis:
-    """Launch readings of every command, path ends, and the functions reachable from the top."""
+#: Function calls (and sourced files) nested deeper than this are read as opaque commands, and the
+#: script is marked damaged there (PL900): real scripts come nowhere near, and it bounds recursion.
+MAX_CALL_DEPTH = 60
 
-    def __init__(self, script: m.Script, extra_drop_tools: frozenset[str] = frozenset()):
+
+class ScriptAnalysis:
+    """Launch readings of every command, path ends, and the functions reachable from the top.
+
+    `sourced` maps each `. FILE` / `source FILE` command (by id) to the script it reads: the file's
+    code runs there, its functions become the script's, and its commands keep their own file.
+    """
+
+    def __init__(self, script: m.Script, extra_drop_tools: frozenset[str] = frozenset(),
+                 sourced: dict[int, m.Script] | None = None):
         self.script = script
         self.extra_drop_tools = extra_drop_tools
-        self.variables = Variables(script)
+        self.sourced = sourced or {}
+        self.scripts = [script] + list(dict.fromkeys(self.sourced.values()))
+        self.functions: dict[str, m.FunctionDef] = {}
+        for each in self.scripts:
+            self.functions.update(each.functions)
+        self.variables = Variables(self.scripts)
+        self.unread_sources: list[m.Command] = []  # `. FILE` privlint could not follow (set by the builder)
+        self.too_deep: list[m.Command] = []  # calls nested past MAX_CALL_DEPTH
         self._launches: dict[int, list[Launch]] = {}
-        self._summaries: dict[str, tuple[set, set]] = {}
-        self._in_progress: set[str] = set()
+        self._summaries: dict[object, tuple[set, set]] = {}
+        self._in_progress: set[object] = set()
+        self._depth = 0
         self._ends: list[PathEnd] | None = None
         self._places: dict[int, Place] | None = None
 
     def place(self, command: m.Command) -> Place:
         if self._places is None:
-            self._places = _places(self.script)
+            self._places = {}
+            for each in self.scripts:
+                self._places.update(_places(each))
         return self._places.get(id(command), Place())
 
     def call_sites(self, name: str) -> int:
@@ -180,18 +201,22 @@ class ScriptAnalysis:
     def function_called(self, command: m.Command) -> m.FunctionDef | None:
         if command.is_test or not command.words or command.words[0].kind != m.LITERAL:
             return None
-        return self.script.functions.get(command.words[0].value or "")
+        return self.functions.get(command.words[0].value or "")
 
     # -- reachability ----------------------------------------------------------------------
     def reachable_roots(self) -> list[m.Node]:
-        """The top-level code and the bodies of functions it can call (also from traps)."""
+        """The top-level code, the files it sources, and the functions they can call (also from traps)."""
         roots: list[m.Node] = [_without_functions(self.script.body)]
-        seen: set[str] = set()
+        seen: set[object] = set()
         index = 0
         while index < len(roots):
             for command in m.iter_commands(roots[index], into_functions=False):
+                sourced = self.sourced.get(id(command))
+                if sourced is not None and id(sourced) not in seen:
+                    seen.add(id(sourced))
+                    roots.append(_without_functions(sourced.body))
                 for token in _TOKEN.findall(command.text):
-                    function = self.script.functions.get(token)
+                    function = self.functions.get(token)
                     if function is not None and token not in seen:
                         seen.add(token)
                         roots.append(_without_functions(function.body))
@@ -289,22 +314,33 @@ class ScriptAnalysis:
             return set(), {PathEnd(state, "exit") for state in live}, set()
         if name == "return":
             return set(), set(), set(live)
+        sourced = self.sourced.get(id(command))
+        if sourced is not None:
+            return self._call(("source", id(sourced)), sourced.body, command, live)
         function = self.function_called(command)
         if function is not None:
-            return self._call(function, command, live)
+            return self._call(function.name, function.body, command, live)
         if self.is_exec(command):
             return set(), {PathEnd(command, "exec")}, set()
         return {command}, set(), set()
 
-    def _call(self, function: m.FunctionDef, command: m.Command, live: set):
-        if function.name in self._in_progress:  # recursion: read the call as an opaque command
+    def _call(self, key, body: m.Seq, command: m.Command, live: set):
+        """Run a function's body (or a sourced file) once into a summary, then apply it at this call."""
+        if key in self._in_progress:  # recursion: read the call as an opaque command
             return {command}, set(), set()
-        if function.name not in self._summaries:
-            self._in_progress.add(function.name)
-            body_live, body_ended, body_returned = self._run(function.body, {ENTRY}, in_function=True)
-            self._in_progress.discard(function.name)
-            self._summaries[function.name] = (body_live | body_returned, body_ended)
-        out, ended = self._summaries[function.name]
+        if key not in self._summaries:
+            if self._depth >= MAX_CALL_DEPTH:
+                self.too_deep.append(command)
+                return {command}, set(), set()
+            self._in_progress.add(key)
+            self._depth += 1
+            try:
+                body_live, body_ended, body_returned = self._run(body, {ENTRY}, in_function=True)
+            finally:
+                self._depth -= 1
+                self._in_progress.discard(key)
+            self._summaries[key] = (body_live | body_returned, body_ended)
+        out, ended = self._summaries[key]
         live_out = set()
         for state in out:
             live_out |= live if state is ENTRY else {state}

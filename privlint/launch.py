@@ -39,6 +39,7 @@ class Launch:
     drop: str | None = None  # the drop tool, e.g. "gosu"
     sudo: str | None = None  # "sudo", "su" or "doas"
     sudo_index: int | None = None
+    sudo_user: str | None = None  # the user sudo -u / su USER switches to (None: root, or unknown)
     program: list[Word] = factory(list)
     lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
 
@@ -138,6 +139,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             if launch.sudo is None:
                 launch.sudo, launch.sudo_index = name, i
             after = _sudo_command(name, words, i)
+            launch.sudo_user = launch.sudo_user or _sudo_user(name, words, i, after)
             if after is None:
                 launch.program = []
                 return launch
@@ -246,6 +248,31 @@ _SUDO_VALUE = {"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--c
                "-p", "--prompt", "-R", "--chroot", "-r", "--role", "-t", "--type", "-T", "--command-timeout",
                "-U", "--other-user"}
 _SU_VALUE = {"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w", "--whitelist-environment"}
+
+
+def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | None:
+    """The target user of `sudo -u USER`, `sudo --user=USER`, `su [-] USER -c`, when it is a constant."""
+    stop = end if end is not None else len(words)
+    values = [_word_value(w) or "" for w in words[i + 1:stop]]
+    if name in ("sudo", "doas"):
+        for index, value in enumerate(values):
+            if value in ("-u", "--user") and index + 1 < len(values):
+                return values[index + 1] or None
+            if value.startswith("--user="):
+                return value.split("=", 1)[1] or None
+        return None
+    skip = False
+    for value in values:
+        if skip:
+            skip = False
+            continue
+        if value in _SU_VALUE:
+            skip = True
+            continue
+        if value.startswith("-") or value in ("-c", "--command"):
+            continue
+        return value or None
+    return None
 
 
 def _sudo_command(name: str, words: list[Word], i: int) -> int | None:

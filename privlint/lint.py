@@ -7,15 +7,13 @@ import os
 
 from privlint.config import Settings
 from privlint.discover import is_dockerfile_name
-from privlint.dockerfile import parse_dockerfile, workdir_at
-from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, kind_of, surely_shell
+from privlint.dockerfile import parse_dockerfile
+from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, kind_of
 from privlint.finding import Finding, InputError, Note
-from privlint.programs import SHELLS
 from privlint.record import factory, record, replace
 from privlint.rules import RULES, pl901_unused_suppression
-from privlint.shell import parse_script
-from privlint.source import MAX_FILE_BYTES, SourceText, UnreadableFile, read_source
-from privlint.startup import Startup, StartupScript, looks_like_script
+from privlint.source import MAX_FILE_BYTES, SourceText
+from privlint.startup import Startup
 from privlint.suppress import apply as apply_suppressions
 from privlint.suppress import find_pragmas
 
@@ -27,7 +25,6 @@ class Job:
     dockerfile: str | None = None
     script: str | None = None  # an explicitly paired entrypoint script
     context: str | None = None
-    helpers: list[str] = factory(list)
     text: SourceText | None = None  # the file's text when it was not read from disk (standard input)
 
 
@@ -123,9 +120,10 @@ class Linter:
         context = self.settings.context
         if find_dockerfiles_for_scripts:
             return self._lint_with_owning_dockerfiles(dockerfiles, scripts, result)
-        if len(dockerfiles) == 1 and scripts:
-            result.extend(self.lint_job(Job(dockerfiles[0], scripts[0], context, helpers=scripts[1:])))
-            return result
+        if len(dockerfiles) == 1 and scripts:  # `privlint Dockerfile entrypoint.sh [more.sh ...]`
+            result.extend(self.lint_job(Job(dockerfiles[0], scripts[0], context)))
+            scripts = scripts[1:]
+            dockerfiles = []
         for part in self.lint_jobs([Job(dockerfile, context=context) for dockerfile in dockerfiles]):
             result.extend(part)
         alone = [Job(script=s) for s in scripts if os.path.realpath(s) not in result.scripts_read]
@@ -209,10 +207,13 @@ class Linter:
             return Result(errors=[InputError(path, message[:500])])
 
     def _lint_job(self, job: Job) -> Result:
+        from privlint.build import Builder, Reader
+
         result = Result()
+        reader = Reader(result, self.max_bytes)
         dockerfile = None
         if job.dockerfile is not None:
-            source = self._read(job.dockerfile, result, preset=job.text)
+            source = reader.read(job.dockerfile, preset=job.text)
             if source is None and job.script is None:
                 return result
             if source is not None:
@@ -221,17 +222,17 @@ class Linter:
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images),
                           context=None if job.text is not None else context)
+        builder = Builder(startup, reader)
         if job.script is not None:
-            text = job.text.text if job.text is not None and job.dockerfile is None else None
-            if text is not None:
-                self._read(job.script, result, preset=job.text)
-            startup.script = self._load_script(startup, job.script, True, result, text)
-        elif dockerfile is not None and job.text is None:
-            self._resolve_entrypoint(startup, context, result)
-        for helper in job.helpers:
-            loaded = self._load_script(startup, helper, False, result)
-            if loaded is not None:
-                startup.helpers.append(loaded)
+            preset = job.text if job.dockerfile is None else None
+            text = preset.text if preset is not None else None
+            if preset is not None:
+                reader.read(job.script, preset=preset)
+            role = "entrypoint" if dockerfile is not None else "alone"
+            startup.script = builder.load(job.script, role, text, named=True)
+        elif dockerfile is not None:
+            builder.entrypoint()
+        builder.build_scripts()
         findings = []
         for rule_id in self.rule_ids:
             findings.extend(RULES[rule_id].check(startup))
@@ -252,70 +253,6 @@ class Linter:
         if self.report_unused_ignores and "PL901" in self.rule_ids:
             findings += pl901_unused_suppression.unused(pragmas, set(RULES))
         return findings
-
-    # -- reading ---------------------------------------------------------------------------
-    def _read(self, path: str, result: Result, named: bool = True, preset: SourceText | None = None):
-        """The file's text; an unreadable file named by the user is an error, a resolved one a note."""
-        try:
-            source = preset if preset is not None else read_source(path, self.max_bytes)
-        except UnreadableFile as error:
-            if named:
-                result.errors.append(InputError(path, str(error)))
-            else:
-                result.notes.append(Note(path, f"entrypoint not read: {error}"))
-            return None
-        result.files += 1
-        result.sources[path] = source.text.splitlines()
-        if source.decode_warning:
-            result.notes.append(Note(path, source.decode_warning))
-        return source
-
-    def _load_script(self, startup: Startup, path: str, is_entrypoint: bool, result: Result,
-                     text: str | None = None, line_offset: int = 0) -> StartupScript | None:
-        if text is None:
-            source = self._read(path, result)
-            if source is None:
-                return None
-            text = source.text
-        script = parse_script(path, text, line_offset)
-        editable = surely_shell(path if not line_offset else "script.sh", text) and not script.damage
-        return StartupScript(script, startup.analyse(script), is_entrypoint, editable)
-
-    def _resolve_entrypoint(self, startup: Startup, context: str, result: Result) -> None:
-        from privlint.imagefs import CONTEXT, HEREDOC, OUTSIDE
-
-        dockerfile = startup.dockerfile
-        reference = startup.program_reference()
-        if reference is None or startup.final_stage is None:
-            return
-        workdir = workdir_at(dockerfile, startup.final_stage)
-        origin = startup.image.resolve(startup.final_stage, reference, workdir)
-        if origin.kind == OUTSIDE:
-            startup.script_missing = True
-            result.notes.append(Note(dockerfile.path, f"entrypoint {reference} resolves outside the build "
-                                     "context: not read"))
-            return
-        if origin.kind == HEREDOC:
-            heredoc = origin.heredoc
-            startup.script = self._load_script(startup, dockerfile.path, True, result, heredoc.body,
-                                               heredoc.line - 1)
-            return
-        if origin.kind != CONTEXT:
-            if looks_like_script(reference):
-                startup.script_missing = True
-                result.notes.append(Note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is not "
-                                         f"copied from the build context ({context}): linted the Dockerfile only"))
-            return
-        result.scripts_read.append(os.path.realpath(origin.file))
-        source = self._read(origin.file, result, named=False)
-        if source is None:
-            startup.script_missing = True
-            return
-        if not _is_shell(source.text, origin.file):
-            startup.script_missing = True
-            result.notes.append(Note(origin.file, "the entrypoint is not a shell script: not analysed"))
-            return
-        startup.script = self._load_script(startup, origin.file, True, result, source.text)
 
 
 _NOT_LINTED = {
@@ -361,12 +298,3 @@ def _instruction_starts(dockerfile) -> dict[tuple[str, int], int]:
             for line in range(instruction.line, last + 1):
                 starts[(dockerfile.path, line)] = instruction.line
     return starts
-
-
-def _is_shell(text: str, path: str) -> bool:
-    first = text.split("\n", 1)[0]
-    if not first.startswith("#!"):
-        return not path.endswith((".py", ".js", ".rb", ".pl"))
-    words = first[2:].split()
-    names = [word.rsplit("/", 1)[-1] for word in words[:2]]
-    return any(name in SHELLS for name in names)

@@ -101,3 +101,13 @@ CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", 
 
 #: Where a program named without a slash is looked up, in PATH order.
 PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+
+#: Programs often started as a container's main process: a bare name after an unread `source` that is one
+#: of these is the program, not a function of that file.
+KNOWN_PROGRAMS = SELF_DROPPING_SERVERS | SUPERVISORS | INTERACTIVE | NEEDS_ROOT | set(SELF_SWITCHING_SERVERS) | set("""
+java node nodejs python gunicorn uvicorn hypercorn daphne uwsgi waitress-serve php php-fpm ruby bundle rails puma
+unicorn thin npm npx yarn pnpm bun deno dotnet go perl caddy traefik redis-server postgres mongod mongos
+celery flask streamlit jupyter jupyter-lab mono elixir mix erl rabbitmq-server kafka-server-start.sh
+zookeeper-server-start.sh catalina.sh nginx httpd apache2 apache2-foreground haproxy envoy consul vault nomad
+tini dumb-init gosu su-exec runsvdir crond cron dockerd java8 java11 java17 java21 sleep tail
+""".split())

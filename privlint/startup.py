@@ -56,27 +56,46 @@ class Chain:
 class StartupScript:
     script: m.Script
     analysis: ScriptAnalysis
-    is_entrypoint: bool
+    is_entrypoint: bool  # judged as PID 1 (PL002): the entrypoint, a hop after it, or a script linted alone
     editable: bool = False  # surely shell and parsed whole: `--fix` may edit it
+    role: str = "entrypoint"  # entrypoint, hop, foreground, alone
+    image_path: str | None = None  # where the image has it
 
 
 @record
 class Startup:
     dockerfile: Dockerfile | None
-    script: StartupScript | None = None
-    helpers: list[StartupScript] = factory(list)
+    script: StartupScript | None = None  # the script PID 1 runs first
+    hops: list[StartupScript] = factory(list)  # the scripts PID 1 hands over to next, in order
+    foreground: list[StartupScript] = factory(list)  # scripts a PID 1 script runs and waits for
+    build_scripts: list = factory(list)  # (stage, RUN instruction, m.Script) for scripts RUN executes
     script_missing: bool = False  # the chain names a script privlint could not read
     extra_drop_tools: frozenset[str] = frozenset()
     non_root_base_images: tuple[str, ...] = ()
     context: str | None = None  # the build context folder, None when there is none (standard input)
     _analyses: dict = factory(dict)
 
-    def analyse(self, script: m.Script) -> ScriptAnalysis:
+    def analyse(self, script: m.Script, sourced: dict | None = None) -> ScriptAnalysis:
         """One analysis per script, shared by every rule that reads it (PL004/PL006/PL007 read RUNs)."""
         key = id(script)
         if key not in self._analyses:
-            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools)
+            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools, sourced)
         return self._analyses[key]
+
+    @property
+    def pid1_scripts(self) -> list[StartupScript]:
+        """The scripts that run as PID 1, in start-up order: the entrypoint, then each hop."""
+        return ([self.script] if self.script is not None else []) + self.hops
+
+    @property
+    def startup_scripts(self) -> list[StartupScript]:
+        """Every script of the start-up path: PID 1's and the ones they run in the foreground."""
+        return self.pid1_scripts + self.foreground
+
+    @property
+    def all_build_scripts(self) -> list:
+        """(stage, instruction, script) for every RUN and every script a RUN executes."""
+        return self.run_scripts + self.build_scripts
 
     def read(self, words: list[str]) -> Launch:
         return read_launch([m.Word(w, m.LITERAL, w) for w in words], self.extra_drop_tools)
@@ -192,12 +211,12 @@ class Startup:
         """The program the container starts, looking through init wrappers and `sh -c`/`bash script`."""
         launch = self.chain_launch
         if launch is not None:
-            return _script_of(launch.program)
+            return script_of(launch.program)
         for _, analysis in self.chain_analyses:
             for end in analysis.path_ends():
                 if isinstance(end.command, m.Command):
                     for reading in analysis.launches(end.command):
-                        reference = _script_of(reading.program)
+                        reference = script_of(reading.program)
                         if reference:
                             return reference
         return None
@@ -209,11 +228,9 @@ class Startup:
         A mid-script `gosu app init-db` drops only for that one command, so it does not count;
         `set -- gosu app "$@"` before `exec "$@"` does.
         """
-        if self.chain_launch is not None and self.chain_launch.drop:
+        if self.chain_launch is not None and hands_to_user(self.chain_launch):
             return True
-        analyses = [analysis for _, analysis in self.chain_analyses]
-        if self.script is not None:
-            analyses.append(self.script.analysis)
+        analyses = [analysis for _, analysis in self.chain_analyses] + [s.analysis for s in self.pid1_scripts]
         return any(_drops_at_path_end(analysis) for analysis in analyses)
 
     def main_launches(self) -> list[Launch]:
@@ -222,15 +239,21 @@ class Startup:
         found: list[Launch] = []
         if self.chain_launch is not None and self.chain_launch.program and self.script is None:
             found.append(self.chain_launch)
-        for analysis in [a for _, a in self.chain_analyses] + ([self.script.analysis] if self.script else []):
+        scripts = self.pid1_scripts
+        hop_paths = {s.image_path for s in self.hops if s.image_path}
+        analyses = [a for _, a in self.chain_analyses] + [s.analysis for s in scripts]
+        for position, analysis in enumerate(analyses):
+            handed_over = position < len(analyses) - 1 and bool(self.hops)  # a hop after it runs the program
             for end in analysis.path_ends():
                 if not isinstance(end.command, m.Command) or not analysis.is_long_running(end.command):
                     continue
                 for reading in analysis.launches(end.command):
                     if reading.runs_args:  # the default CMD, or what `set --` puts there when it is empty
+                        if handed_over:
+                            continue
                         found += [self.read(cmd_words)] if cmd_words else [
                             r for r in _set_positionals(analysis) if r.program_name]
-                    elif reading.program_name:
+                    elif reading.program_name and not (handed_over and _names_hop(reading, hop_paths)):
                         found.append(reading)
         return found
 
@@ -244,6 +267,11 @@ class Startup:
         if self.chain.entrypoint is not None or self.final_stage is None:
             return False
         return not _plain_base(self.final_stage.chain()[-1].base)
+
+
+def _names_hop(launch: Launch, hop_paths: set[str]) -> bool:
+    program = script_of(launch.program) or ""
+    return any(path == program or path.endswith("/" + program.lstrip("./")) for path in hop_paths)
 
 
 def _program_kind(launch: Launch) -> str:
@@ -283,16 +311,22 @@ def _set_positionals(analysis: ScriptAnalysis) -> list[Launch]:
             if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--"]
 
 
+def hands_to_user(launch: Launch) -> bool:
+    """A drop tool, or sudo/su switching to a user other than root (PL001 reports those; they still drop)."""
+    return bool(launch.drop) or (launch.sudo is not None and launch.sudo_user not in (None, "root", "0"))
+
+
 def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
     for end in analysis.path_ends():
         if not isinstance(end.command, m.Command):
             continue
-        if any(launch.drop for launch in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
+        if any(hands_to_user(launch) for launch in analysis.launches(end.command)) or \
+                _echoed_drop(analysis, end.command):
             return True
     return any(reading.drop for reading in _set_positionals(analysis))
 
 
-def _script_of(program: list[m.Word]) -> str | None:
+def script_of(program: list[m.Word]) -> str | None:
     """The file a program line runs: the program itself, or the script a shell is given."""
     if not program or program[0].kind != m.LITERAL:
         return None

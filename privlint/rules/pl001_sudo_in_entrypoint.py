@@ -14,20 +14,24 @@ _FIX = "Switch user with a tool that execs the command: `exec gosu USER CMD` (or
 
 
 def check(startup):
-    script = startup.script
-    if script is not None and script.is_entrypoint:
-        ends = {id(end.command) for end in script.analysis.path_ends() if end.how in ("end", "exec")}
-        for command in script.analysis.reachable_commands():
-            if command.is_test:
+    reported: set[int] = set()
+    for script in startup.startup_scripts:
+        analysis = script.analysis
+        ends = {id(end.command) for end in analysis.path_ends() if end.how in ("end", "exec")} \
+            if script.is_entrypoint else set()
+        for command in analysis.reachable_commands():
+            if command.is_test or id(command) in reported:
                 continue
-            for launch in script.analysis.launches(command):
-                if launch.sudo:
-                    edit = _gosu_edit(startup, command, launch) if id(command) in ends else None
-                    yield RULE.at(command.path, command.line, command.column,
-                                  f"{quote(command.text)} uses {launch.sudo} to start a process: it stays as "
-                                  "the parent, so signals and the TTY go to it, not to your program", _FIX,
-                                  end_line=command.end_line, end_column=command.end_column, edit=edit)
-                    break
+            for launch in analysis.launches(command):
+                if not launch.sudo:
+                    continue
+                reported.add(id(command))
+                at_end = id(command) in ends
+                edit = _gosu_edit(startup, script, command) if at_end else None
+                yield RULE.at(command.path, command.line, command.column, _message(command, launch),
+                              _hint(command, launch, at_end), end_line=command.end_line,
+                              end_column=command.end_column, edit=edit)
+                break
     launch = startup.chain_launch
     if launch is not None and launch.sudo:
         entry = startup.chain.entrypoint
@@ -44,14 +48,42 @@ def check(startup):
                               "as the parent of your program", _FIX)
 
 
+def _message(command, launch) -> str:
+    """What is wrong there: a long-running program kept under sudo/su, or a one-shot command through it."""
+    if launch.is_long_running():
+        return (f"{quote(command.text)} uses {launch.sudo} to start a process: it stays as the parent, so signals "
+                "and the TTY go to it, not to your program")
+    return (f"{quote(command.text)} runs a command through {launch.sudo} at start: sudo and su need PAM and a "
+            "setuid binary in the image, and fail once the container does not start as root")
+
+
+def _hint(command, launch, at_end: bool) -> str:
+    """`exec gosu USER CMD` where the command ends its path; in the middle of a script, no exec."""
+    user = _user_of(command.text) or "USER"
+    rest = " ".join(w.text for w in launch.program) if launch.program else "CMD"
+    if at_end:
+        return f"Switch user with a tool that execs the command: `exec gosu {user} {rest}` (or su-exec, setpriv)"
+    if launch.is_long_running():
+        return f"Switch user with a tool that execs: `gosu {user} {rest}` (or su-exec, setpriv), exec'd if it is last"
+    return (f"Run it as root before dropping privileges (no sudo needed), or switch user with "
+            f"`gosu {user} {rest}` (or su-exec, setpriv)")
+
+
+def _user_of(text: str) -> str | None:
+    match = _SUDO_USER.match(text) or _SU_USER.match(text)
+    return match.group(1) if match else None
+
+
+_SU_USER = re.compile(r"^(?:exec\s+)?su\s+(?:-\s+|-l\s+|-s\s+\S+\s+)*([\w.-]+)\b")
 _SUDO_USER = re.compile(r"^(?:exec\s+)?sudo\s+(?:-u\s+|--user=)(\S+)\s+(.+?)\s*$", re.S)
 _SU_COMMAND = re.compile(r"^(?:exec\s+)?su\s+(?:-\s+)?([\w.-]+)\s+-c\s+(['\"])([\w./:=,@%+ -]+)\2\s*$")
 
 
-def _gosu_edit(startup, command, launch):
+def _gosu_edit(startup, script, command):
     """Unsafe fix: `sudo -u U CMD` / `su U -c "CMD"` at the end → `exec gosu U CMD` (if gosu is installed)."""
     tool = startup.installed_drop_tool()
-    if tool is None or not command.standalone or command.has_assignments or command.end_line != command.line:
+    if tool is None or not script.editable or not command.standalone or command.has_assignments \
+            or command.end_line != command.line:
         return None
     text = command.text
     match = _SUDO_USER.match(text)

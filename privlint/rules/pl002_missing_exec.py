@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from privlint.finding import Edit, Severity
-from privlint.programs import SHELL_BUILTINS
+from privlint.programs import KNOWN_PROGRAMS, SHELL_BUILTINS, family
 from privlint.rules.base import Rule, quote
 from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command
 
@@ -14,11 +14,14 @@ _TERM_SIGNALS = {"TERM", "SIGTERM", "15", "INT", "SIGINT"}
 
 
 def check(startup):
-    script = startup.script
-    if script is None or not script.is_entrypoint:
-        return
-    analysis = script.analysis
     reported: set[int] = set()
+    for script in startup.pid1_scripts:
+        if script.is_entrypoint:
+            yield from _check_script(startup, script, reported)
+
+
+def _check_script(startup, script, reported: set[int]):
+    analysis = script.analysis
     for end in analysis.path_ends():
         command = end.command
         if not isinstance(command, Command) or end.how == "exec" or command.is_test:
@@ -35,9 +38,10 @@ def check(startup):
                               "exec the program instead of `&` + `wait`, or `trap 'kill -TERM $pid' TERM INT` "
                               "before waiting", end_column=command.end_column)
             continue
-        if not analysis.is_long_running(command):
+        if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command):
             continue
-        if any(damage.end_line > command.line for damage in script.script.damage):
+        if any(damage.end_line > command.line for each in analysis.scripts if each.path == command.path
+               for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
         reported.add(id(command))
         after = " and is followed only by `exit`" if end.how == "exit" else ""
@@ -73,7 +77,7 @@ def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str
     place = analysis.place(command)
     if any(launch.sudo for launch in analysis.launches(command)):
         return None, "Replace sudo/su with a drop tool that execs: `exec gosu USER CMD` (see PL001)"
-    if name is not None and name in script.script.functions:
+    if name is not None and name in analysis.functions:
         return None, (f"`{name}` is a shell function, which exec cannot run: put exec before the program it "
                       "starts last")
     if name == "eval":
@@ -130,7 +134,15 @@ def _called_once(analysis, function: str | None, depth: int = 0) -> bool:
 
 def _sources_unread(analysis) -> bool:
     """The script sources a file whose functions privlint has not read: any bare name may be one of them."""
-    return any(command.name in (".", "source") for command in analysis.reachable_commands())
+    return bool(analysis.unread_sources)
+
+
+def _maybe_unread_function(analysis, command) -> bool:
+    """After a `source` privlint could not follow, a bare name it does not know as a program may be a
+    function of that file: no claim about it."""
+    name = command.name if command.words and command.words[0].kind == LITERAL else None
+    return bool(analysis.unread_sources) and name is not None and "/" not in name and \
+        family(name) not in KNOWN_PROGRAMS
 
 
 def _unforwarded_background(analysis, wait: Command) -> Command | None:

@@ -15,7 +15,7 @@ def check(startup):
         if download.tool is None or downloads.is_verified(download):
             continue
         how = "ADD" if download.instruction.keyword == "ADD" else quote(download.text, 50)
-        yield RULE.at(startup.dockerfile.path, download.line, download.column,
+        yield RULE.at(download.path, download.line, download.column,
                       f"{download.tool} is downloaded by {how} with no gpg or checksum verification in this "
                       "stage: an altered binary would run as root in every container",
                       f"Install {download.tool} from the distribution's packages, or verify it: "

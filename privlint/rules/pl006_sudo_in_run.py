@@ -10,7 +10,7 @@ RULE = Rule("PL006", "sudo-in-run", Severity.WARNING, "sudo is used in a RUN ins
 
 
 def check(startup):
-    for _, _, script in startup.run_scripts:
+    for _, _, script in startup.all_build_scripts:
         analysis = startup.analyse(script)
         for command in iter_commands(script.body):
             if command.is_test:

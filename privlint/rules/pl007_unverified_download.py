@@ -11,7 +11,6 @@ RULE = Rule("PL007", "unverified-download", Severity.WARNING,
 
 def check(startup):
     downloads = startup.downloads
-    path = startup.dockerfile.path if startup.dockerfile else None
     for pipe in downloads.pipes:
         yield RULE.at(pipe.command.path, pipe.command.line, pipe.command.column,
                       f"{quote(pipe.command.text, 50)} is run by {pipe.shell} straight from the network, unverified",
@@ -20,7 +19,7 @@ def check(startup):
         if download.tool is not None or download.command is None:
             continue
         if downloads.is_made_executable(download) and not downloads.is_verified(download):
-            yield RULE.at(path, download.line, download.column,
+            yield RULE.at(download.path, download.line, download.column,
                           f"{quote(download.text, 50)} downloads a file that is made executable with no "
                           "checksum or signature check",
                           "Verify it before use: `echo \"$SHA256  file\" | sha256sum -c -` with a pinned hash, "

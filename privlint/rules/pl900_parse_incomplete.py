@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from privlint.finding import Severity
+from privlint.flow import MAX_CALL_DEPTH
 from privlint.rules.base import Rule
 
 RULE = Rule("PL900", "parse-incomplete", Severity.INFO, "part of a file could not be parsed")
@@ -11,11 +12,16 @@ _FIX = "Check the syntax there (`bash -n` for scripts); privlint still checked t
 
 
 def check(startup):
-    scripts = []
-    if startup.script is not None:
-        scripts.append(startup.script.script)
-    scripts += [helper.script for helper in startup.helpers]
-    for script in scripts:
+    scripts = {}
+    for each in startup.startup_scripts:
+        for script in each.analysis.scripts:  # the script and the files it sources
+            scripts[id(script)] = script
+        for command in each.analysis.too_deep:
+            yield RULE.at(command.path, command.line, command.column, "function calls nested more than "
+                          f"{MAX_CALL_DEPTH} deep: not followed past here, findings there may be missing", _FIX)
+    for _, _, script in startup.build_scripts:
+        scripts[id(script)] = script
+    for script in scripts.values():
         for damage in script.damage:
             yield RULE.at(script.path, damage.line, 1, f"could not parse {_lines(damage)} of this script: "
                           "findings there may be missing", _FIX, end_line=damage.end_line)

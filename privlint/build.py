@@ -1,0 +1,359 @@
+"""One builder for a start-up: a job's files → Dockerfile model and file map → the scripts that run.
+
+It finds, through the image file map (imagefs), the script ENTRYPOINT/CMD start, the files that script
+sources, the scripts PID 1 hands over to next (`exec "$@"` with a CMD naming a script of the image, or
+`exec /next.sh`), the scripts it runs in the foreground, and the scripts RUN executes at build time.
+Files are read through a Reader, which records what was read and what could not be. lint.py only plans
+jobs and runs rules over the finished Startup.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+
+from privlint import shell_model as m
+from privlint.dockerfile import expand, stage_scope, workdir_at
+from privlint.filekind import surely_shell
+from privlint.finding import InputError, Note
+from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE
+from privlint.programs import SHELLS
+from privlint.shell import parse_script
+from privlint.source import SourceText, UnreadableFile, read_source
+from privlint.startup import Startup, StartupScript, looks_like_script, script_of
+
+#: How many scripts one start-up may read through sources, hops and RUN (bounds hostile input).
+MAX_SCRIPTS = 64
+MAX_HOPS = 4
+MAX_SOURCE_DEPTH = 8
+MAX_BUILD_DEPTH = 3
+
+#: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`: the script's folder.
+_SELF_DIR = re.compile(
+    r"""^(?:\$\(\s*(?:cd\s+)?["']?\$\(\s*dirname\s+["']?\$(?:0|\{0\}|\{?BASH_SOURCE(?:\[0\])?\}?)["']?\s*\)["']?"""
+    r"""(?:\s*(?:&&|;)\s*pwd(?:\s+-P)?)?\s*\)"""
+    r"""|\$\(\s*dirname\s+["']?\$(?:0|\{0\}|\{?BASH_SOURCE(?:\[0\])?\}?)["']?\s*\)"""
+    r"""|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\})""")
+
+
+class Reader:
+    """Reads files for one job into its Result: texts for reporters, errors and notes for the user."""
+
+    def __init__(self, result, max_bytes: int):
+        self.result = result
+        self.max_bytes = max_bytes
+
+    def read(self, path: str, named: bool = True, preset: SourceText | None = None) -> SourceText | None:
+        """The file's text; an unreadable file named by the user is an error, a resolved one a note."""
+        try:
+            source = preset if preset is not None else read_source(path, self.max_bytes)
+        except UnreadableFile as error:
+            if named:
+                self.result.errors.append(InputError(path, str(error)))
+            else:
+                self.note(path, f"not read: {error}")
+            return None
+        if path not in self.result.sources:
+            self.result.files += 1
+        self.result.sources[path] = source.text.splitlines()
+        if source.decode_warning:
+            self.note(path, source.decode_warning)
+        return source
+
+    def note(self, path: str, message: str) -> None:
+        note = Note(path, message)
+        if note not in self.result.notes:
+            self.result.notes.append(note)
+
+
+class Builder:
+    """Fills a Startup with the scripts of its start-up."""
+
+    def __init__(self, startup: Startup, reader: Reader):
+        self.startup = startup
+        self.reader = reader
+        self.parsed: dict[tuple[str, int], m.Script] = {}
+        self.count = 0
+
+    # -- scripts ------------------------------------------------------------------------------
+    def load(self, path: str, role: str, text: str | None = None, line_offset: int = 0, image_path: str | None = None,
+             named: bool = False) -> StartupScript | None:
+        """Parse a script (once per file), follow what it sources, and analyse it."""
+        script = self._parse(path, text, line_offset, named)
+        if script is None:
+            return None
+        sourced: dict[int, m.Script] = {}
+        unread: list[m.Command] = []
+        self._follow_sources(script, image_path, sourced, unread, 0)
+        analysis = self.startup.analyse(script, sourced)
+        analysis.unread_sources = unread
+        editable = surely_shell(path if not line_offset else "script.sh", "\n".join(script.lines)) and \
+            not script.damage
+        return StartupScript(script, analysis, role in ("entrypoint", "hop", "alone"), editable, role, image_path)
+
+    def _parse(self, path: str, text: str | None, line_offset: int, named: bool = False) -> m.Script | None:
+        key = (os.path.realpath(path) if text is None else path, line_offset)
+        if key in self.parsed:
+            return self.parsed[key]
+        if self.count >= MAX_SCRIPTS:
+            return None
+        if text is None:
+            source = self.reader.read(path, named=named)
+            if source is None:
+                return None
+            if not is_shell(source.text, path):
+                self.reader.note(path, "not a shell script: not analysed")
+                return None
+            text = source.text
+        self.count += 1
+        script = parse_script(path, text, line_offset)
+        self.parsed[key] = script
+        return script
+
+    def _follow_sources(self, script: m.Script, image_path: str | None, sourced: dict, unread: list,
+                        depth: int) -> None:
+        """Map each `. FILE` / `source FILE` of the script (and of what it sources) to the script it reads."""
+        if depth > MAX_SOURCE_DEPTH:
+            return
+        constants = {**self._image_scope(), **_constants(script, image_path)}
+        for command in m.iter_commands(script.body):
+            if command.name not in (".", "source") or len(command.words) < 2 or id(command) in sourced:
+                continue
+            target = self._source_target(command.words[1], constants)
+            loaded = self._locate(target, script.path, image_path) if target else None
+            if loaded is None:
+                unread.append(command)
+                shown = " ".join(w.text for w in command.words[:2])
+                self.reader.note(script.path, f"line {command.line}: `{shown}` could not be followed "
+                                              "(not in the build context): its functions are unknown")
+                continue
+            inner, inner_image_path = loaded
+            if inner is script:
+                continue
+            sourced[id(command)] = inner
+            self._follow_sources(inner, inner_image_path, sourced, unread, depth + 1)
+
+    def _image_scope(self) -> dict:
+        """ENV (and ARG) values of the final stage: what the start-up's scripts see in their environment."""
+        startup = self.startup
+        if startup.dockerfile is None or startup.final_stage is None:
+            return {}
+        return stage_scope(startup.dockerfile, startup.final_stage)
+
+    def _source_target(self, word: m.Word, constants: dict) -> str | None:
+        if word.kind == m.LITERAL:
+            return word.value
+        text = word.text
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1]
+        text = _replace_self_dir(text, constants.get("\0dir"))
+        if text is None:
+            return None
+        return expand(text, constants)
+
+    def _locate(self, target: str, from_path: str, image_path: str | None):
+        """(script, its in-image path) for a path named by a script: through the image, else beside it on disk."""
+        startup = self.startup
+        if startup.dockerfile is not None and startup.final_stage is not None and startup.context is not None:
+            stage = startup.final_stage
+            workdir = posixpath.dirname(image_path) if image_path and target.startswith("./") else \
+                workdir_at(startup.dockerfile, stage)
+            origin = startup.image.resolve(stage, target, workdir)
+            return self._load_origin(origin)
+        if target.startswith("/"):
+            return None
+        candidate = os.path.normpath(os.path.join(os.path.dirname(from_path), target))
+        if os.path.isfile(candidate):
+            script = self._parse(candidate, None, 0)
+            return (script, None) if script is not None else None
+        return None
+
+    def _load_origin(self, origin):
+        if origin is DELETED:
+            return None
+        if origin.kind == HEREDOC:
+            heredoc = origin.heredoc
+            script = self._parse(self.startup.dockerfile.path, heredoc.body, heredoc.line - 1)
+        elif origin.kind == CONTEXT:
+            script = self._parse(origin.file, None, 0)
+        else:
+            return None
+        return (script, origin.image_path) if script is not None else None
+
+    # -- the start-up ---------------------------------------------------------------------------
+    def entrypoint(self) -> None:
+        """The script ENTRYPOINT/CMD start, then the hops after it and the scripts it runs in the foreground."""
+        startup = self.startup
+        dockerfile = startup.dockerfile
+        reference = startup.program_reference()
+        if reference is None or startup.final_stage is None or startup.context is None:
+            return
+        workdir = workdir_at(dockerfile, startup.final_stage)
+        origin = startup.image.resolve(startup.final_stage, reference, workdir)
+        if origin.kind == OUTSIDE:
+            startup.script_missing = True
+            self.reader.note(dockerfile.path, f"entrypoint {reference} resolves outside the build context: not read")
+            return
+        if origin.kind not in (CONTEXT, HEREDOC):
+            if looks_like_script(reference):
+                startup.script_missing = True
+                self.reader.note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is not copied from the "
+                                                  f"build context ({startup.context}): linted the Dockerfile only")
+            return
+        if origin.kind == CONTEXT:
+            self.reader.result.scripts_read.append(os.path.realpath(origin.file))
+        entry = self._script_at(origin, "entrypoint")
+        if entry is None:
+            startup.script_missing = True
+            return
+        startup.script = entry
+        self._hops_and_helpers(entry)
+
+    def _script_at(self, origin, role: str) -> StartupScript | None:
+        if origin.kind == HEREDOC:
+            heredoc = origin.heredoc
+            return self.load(self.startup.dockerfile.path, role, heredoc.body, heredoc.line - 1, origin.image_path)
+        return self.load(origin.file, role, image_path=origin.image_path)
+
+    def _hops_and_helpers(self, entry: StartupScript) -> None:
+        """Follow PID 1 through `exec "$@"` into a CMD script, or `exec /next.sh`; collect foreground scripts."""
+        startup = self.startup
+        seen = {id(entry.script)}
+        current = entry
+        cmd_words = startup.chain.cmd.exec_form if startup.chain.cmd is not None and \
+            startup.chain.entrypoint is not None else None
+        for _ in range(MAX_HOPS):
+            self._foreground(current, seen)
+            nxt = None
+            for end in current.analysis.path_ends():
+                command = end.command
+                if not isinstance(command, m.Command) or end.how == "exit":
+                    continue
+                for launch in current.analysis.launches(command):
+                    reference = None
+                    if launch.runs_args and cmd_words:
+                        reference = script_of(startup.read(cmd_words).program)
+                    elif launch.exec_ and launch.program:
+                        reference = script_of(launch.program)
+                    if not reference:
+                        continue
+                    origin = self._resolve(reference)
+                    if origin is None or origin.kind not in (CONTEXT, HEREDOC):
+                        continue
+                    hop = self._script_at(origin, "hop")
+                    if hop is not None and id(hop.script) not in seen:
+                        nxt = hop
+                        break
+                if nxt is not None:
+                    break
+            if nxt is None:
+                return
+            seen.add(id(nxt.script))
+            startup.hops.append(nxt)
+            current = nxt
+            cmd_words = None  # "$@" past the first hop is what the hop was given: not followed further
+
+    def _foreground(self, script: StartupScript, seen: set) -> None:
+        """Scripts of the image a PID 1 script runs and waits for: read for sudo/su and downloads."""
+        ends = {id(end.command) for end in script.analysis.path_ends() if end.how == "exec"}
+        for command in script.analysis.reachable_commands():
+            if id(command) in ends or command.background or command.is_test or command.name in (".", "source"):
+                continue
+            for launch in script.analysis.launches(command)[:1]:
+                reference = script_of(launch.program) if launch.program else None
+                if not reference or ("/" not in reference and not reference.endswith((".sh", ".bash"))):
+                    continue
+                origin = self._resolve(reference)
+                if origin is None or origin.kind not in (CONTEXT, HEREDOC):
+                    continue
+                helper = self._script_at(origin, "foreground")
+                if helper is not None and id(helper.script) not in seen:
+                    seen.add(id(helper.script))
+                    self.startup.foreground.append(helper)
+
+    def _resolve(self, reference: str):
+        startup = self.startup
+        if startup.final_stage is None or startup.context is None:
+            return None
+        return startup.image.resolve(startup.final_stage, reference, workdir_at(startup.dockerfile,
+                                                                                startup.final_stage))
+
+    # -- build time -----------------------------------------------------------------------------
+    def build_scripts(self) -> None:
+        """Scripts of the build context that a RUN executes (`RUN ./install.sh`, `RUN bash /tmp/get.sh`)."""
+        startup = self.startup
+        if startup.dockerfile is None or startup.context is None:
+            return
+        for stage, instruction, script in startup.run_scripts:
+            self._run_by(stage, instruction, script, 0)
+
+    def _run_by(self, stage, instruction, script: m.Script, depth: int) -> None:
+        if depth >= MAX_BUILD_DEPTH:
+            return
+        files = self.startup.image.files(stage)
+        workdir = workdir_at(self.startup.dockerfile, stage, instruction.line)
+        scope = stage_scope(self.startup.dockerfile, stage, instruction.line)
+        analysis = self.startup.analyse(script)
+        for command in analysis.reachable_commands():
+            reference = None
+            if command.name in (".", "source") and len(command.words) > 1:
+                reference = self._source_target(command.words[1], scope)
+            else:
+                launch = analysis.launches(command)[0]
+                reference = script_of(launch.program) if launch.program else None
+                if reference and "/" not in reference and not reference.endswith((".sh", ".bash")):
+                    reference = None
+            if not reference:
+                continue
+            reference = expand(reference, scope) if "$" in reference else reference
+            if not reference:
+                continue
+            path = posixpath.normpath(posixpath.join(workdir, reference))
+            origin = files.lookup_at(path, instruction.line)
+            loaded = self._load_origin(origin)
+            if loaded is None:
+                continue
+            inner, _ = loaded
+            if any(inner is other for _, _, other in self.startup.build_scripts):
+                continue
+            self.startup.build_scripts.append((stage, instruction, inner))
+            self._run_by(stage, instruction, inner, depth + 1)
+
+
+def _constants(script: m.Script, image_path: str | None) -> dict:
+    """Variables assigned one constant (or the script's own folder) anywhere in the script."""
+    values: dict[str, set] = {}
+    for node in m.walk(script.body, into_nested=False):
+        if isinstance(node, m.Assignment) and node.value is not None:
+            word = node.value
+            if word.kind == m.LITERAL:
+                values.setdefault(node.name, set()).add(word.value)
+            else:
+                text = word.text[1:-1] if word.text[:1] == word.text[-1:] == '"' else word.text
+                folder = _replace_self_dir(text, posixpath.dirname(image_path) if image_path else None)
+                values.setdefault(node.name, set()).add(folder if folder != text else None)
+    constants = {name: next(iter(found)) for name, found in values.items() if len(found) == 1}
+    constants["\0dir"] = posixpath.dirname(image_path) if image_path else None
+    return constants
+
+
+def _replace_self_dir(text: str, folder: str | None) -> str | None:
+    """The text with a leading `$(dirname "$0")`-like expression replaced by the script's folder."""
+    match = _SELF_DIR.match(text)
+    if not match:
+        return text
+    if folder is None:
+        return None
+    return folder + text[match.end():]
+
+
+def is_shell(text: str, path: str) -> bool:
+    """A shell script by its shebang, or with none and a name that is not another language's."""
+    first = text.split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return not path.endswith((".py", ".js", ".rb", ".pl"))
+    words = first[2:].split()
+    names = [word.rsplit("/", 1)[-1] for word in words[:2]]
+    return any(name in SHELLS for name in names)
+
