@@ -196,6 +196,8 @@ class Builder:
             self.reader.note(dockerfile.path, f"entrypoint {reference} resolves outside the build context: not read")
             return
         if origin.kind not in (CONTEXT, HEREDOC):
+            if startup.is_base_program(reference):
+                return  # the base image's own program (tomcat's catalina.sh): known from its start-up
             if looks_like_script(reference):
                 startup.script_missing = True
                 self.reader.note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is not copied from the "

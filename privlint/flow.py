@@ -135,9 +135,10 @@ class ScriptAnalysis:
     """
 
     def __init__(self, script: m.Script, extra_drop_tools: frozenset[str] = frozenset(),
-                 sourced: dict[int, m.Script] | None = None):
+                 sourced: dict[int, m.Script] | None = None, base_entrypoints: frozenset[str] = frozenset()):
         self.script = script
         self.extra_drop_tools = extra_drop_tools
+        self.base_entrypoints = base_entrypoints
         self.sourced = sourced or {}
         self.scripts = [script] + list(dict.fromkeys(self.sourced.values()))
         self.functions: dict[str, m.FunctionDef] = {}
@@ -188,7 +189,7 @@ class ScriptAnalysis:
         """One reading per value the command's leading variable may hold."""
         key = id(command)
         if key not in self._launches:
-            self._launches[key] = [read_launch(words, self.extra_drop_tools)
+            self._launches[key] = [read_launch(words, self.extra_drop_tools, self.base_entrypoints)
                                    for words in self.variables.expand(command.words)]
         return self._launches[key]
 

@@ -42,6 +42,7 @@ class Launch:
     sudo_user: str | None = None  # the user sudo -u / su USER switches to (None: root, or unknown)
     program: list[Word] = factory(list)
     lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
+    via_base: bool = False  # went through the base image's entrypoint script (which may drop)
 
     @property
     def runs_args(self) -> bool:
@@ -80,10 +81,12 @@ def _word_value(word: Word) -> str | None:
     return word.value if word.kind == LITERAL else None
 
 
-def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset()) -> Launch:
+def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(),
+                base_entrypoints: frozenset[str] = frozenset()) -> Launch:
     """Classify a command's words (variables already expanded where they could be).
 
     `extra_drop_tools` (from configuration) are read like gosu: `TOOL USER COMMAND...`.
+    `base_entrypoints` are the base image's entrypoint scripts: they set up, then run their arguments.
     """
     launch = Launch()
     i = 0
@@ -123,6 +126,10 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
                 i += 1  # the duration
             continue
         if name in PASS_THROUGH and i + 1 < n:
+            i += 1
+            continue
+        if name in base_entrypoints:
+            launch.via_base = True
             i += 1
             continue
         if name in INIT_WRAPPERS:

@@ -9,10 +9,6 @@ def family(name: str) -> str:
     """A program's name without the version Debian and Alpine put on it: `php-fpm8.2` → `php-fpm`."""
     return _VERSIONED.sub(r"\1", name)
 
-#: Base images whose default user is not root.
-NON_ROOT_BASES = ["*:nonroot", "*:*-nonroot", "*/nginx-unprivileged*", "nginx-unprivileged*", "bitnami/*",
-                  "*/bitnami/*"]
-
 #: Servers that start as root and switch their workers to another user by themselves.
 SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl", "apachectl", "haproxy",
                          "php-fpm", "postfix", "sshd", "dovecot", "named", "openvpn", "squid", "lighttpd",
@@ -31,14 +27,6 @@ NEEDS_ROOT = {"dockerd", "dockerd-entrypoint.sh", "containerd", "buildkitd", "ku
 #: Interactive defaults of base and toolbox images: a shell or REPL with no script is no service.
 INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", "python3", "node", "irb",
                "ruby", "php", "jshell", "ghci", "R", "julia", "iex", "erl", "lua", "perl", "pwsh", "bun", "deno"}
-
-#: Base images that set no ENTRYPOINT of their own, or one that never drops privileges.
-PLAIN_BASES = {"debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
-               "oraclelinux", "archlinux", "busybox", "scratch", "opensuse/leap", "opensuse/tumbleweed",
-               "redhat/ubi8", "redhat/ubi9", "ubi8", "ubi9", "python", "golang", "eclipse-temurin", "openjdk",
-               "amazoncorretto", "ibmjava", "ruby", "rust", "perl", "gcc", "buildpack-deps", "node", "php",
-               "clearlinux", "photon", "gradle", "maven", "docker", "nginx", "httpd", "haproxy", "caddy",
-               "traefik", "bash"}
 
 #: Process supervisors: the tree starts as root by design and each service drops on its own.
 SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",
@@ -111,3 +99,94 @@ celery flask streamlit jupyter jupyter-lab mono elixir mix erl rabbitmq-server k
 zookeeper-server-start.sh catalina.sh nginx httpd apache2 apache2-foreground haproxy envoy consul vault nomad
 tini dumb-init gosu su-exec runsvdir crond cron dockerd java8 java11 java17 java21 sleep tail
 """.split())
+
+# -- base images ----------------------------------------------------------------------------------------
+# What widely used images run at start, for a Dockerfile built FROM them: matched in order against the
+# image name without registry (`docker.io/library/` dropped) and, after a colon, its tag (fnmatch).
+# (pattern, user, ENTRYPOINT, CMD, drops): user None is root; drops: the programs for which the image's own
+# entrypoint switches to its service user (the official databases' docker-entrypoint.sh), () for none.
+_DISTROS = ("debian", "ubuntu", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux",
+            "archlinux", "opensuse/leap", "opensuse/tumbleweed", "photon", "clearlinux", "buildpack-deps",
+            "golang", "rust", "gcc", "swift", "mono", "nvidia/cuda", "pytorch/pytorch", "tensorflow/tensorflow",
+            "ubi8", "ubi9", "redhat/ubi8", "redhat/ubi9", "registry.access.redhat.com/ubi*",
+            "public.ecr.aws/amazonlinux/*", "mcr.microsoft.com/dotnet/sdk")
+_JDKS = ("openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine", "ibm-semeru-runtimes")
+_OFFICIAL_DROPPING = {  # name: the programs its entrypoint drops for, the default (its CMD) first
+    "postgres": ("postgres",), "mysql": ("mysqld",), "mariadb": ("mariadbd", "mysqld"), "mongo": ("mongod",),
+    "redis": ("redis-server", "redis-sentinel"), "rabbitmq": ("rabbitmq-server",), "cassandra": ("cassandra",),
+    "zookeeper": ("zkServer.sh",), "couchdb": ("couchdb",), "ghost": ("node",),
+    "redmine": ("rails", "rake", "passenger"), "neo4j": ("neo4j",), "influxdb": ("influxd",),
+    "percona": ("mysqld",), "vault": ("server",), "hashicorp/vault": ("server",), "consul": ("agent",),
+    "hashicorp/consul": ("agent",), "eclipse-mosquitto": ("/usr/sbin/mosquitto",), "telegraf": ("telegraf",),
+    "chronograf": ("chronograf",), "kapacitor": ("kapacitord",), "elasticsearch": ("eswrapper", "elasticsearch"),
+}
+BASE_IMAGES = [
+    # non-root by default
+    ("*:nonroot", "nonroot", None, None, ()), ("*:*-nonroot", "nonroot", None, None, ()),
+    ("*nginx-unprivileged*", "nginx", ["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"], ()),
+    ("*-unprivileged*", "1001", None, None, ()),
+    ("bitnami/*", "1001", None, None, ()), ("*/bitnami/*", "1001", None, None, ()),
+    ("memcached", "memcache", ["docker-entrypoint.sh"], ["memcached"], ()),
+    ("haproxy", "haproxy", ["docker-entrypoint.sh"], ["haproxy", "-f", "/usr/local/etc/haproxy/haproxy.cfg"], ()),
+    ("solr", "solr", ["docker-entrypoint.sh"], ["solr-foreground"], ()),
+    ("jenkins/jenkins", "jenkins", ["/usr/bin/tini", "--", "/usr/local/bin/jenkins.sh"], None, ()),
+    ("jenkins/inbound-agent", "jenkins", ["/usr/local/bin/jenkins-agent"], None, ()),
+    ("jenkins/agent", "jenkins", None, None, ()),
+    ("sonarqube", "sonarqube", ["/opt/sonarqube/docker/entrypoint.sh"], None, ()),
+    ("grafana/grafana*", "472", ["/run.sh"], None, ()),
+    ("node-red*", "node-red", None, None, ()), ("nodered/node-red*", "node-red", None, None, ()),
+    ("jupyter/*", "jovyan", ["tini", "-g", "--"], ["start-notebook.sh"], ()),
+    ("quay.io/jupyter/*", "jovyan", ["tini", "-g", "--"], ["start-notebook.sh"], ()),
+    ("apache/airflow*", "airflow", ["/usr/bin/dumb-init", "--", "/entrypoint"], None, ()),
+    ("confluentinc/*", "appuser", None, None, ()),
+    ("gitpod/*", "gitpod", None, None, ()),
+    ("selenium/*", "seluser", None, None, ()),
+    ("odoo", "odoo", ["/entrypoint.sh"], ["odoo"], ()),
+    ("mcr.microsoft.com/mssql/*", "mssql", None, None, ()),
+    ("adminer", "adminer", None, None, ()),
+    # official images whose entrypoint drops to their service user for their default program
+    *((name, None, ["docker-entrypoint.sh"], [programs[0]], programs) for name, programs in _OFFICIAL_DROPPING.items()),
+    # servers that start a root master which drops its workers itself
+    ("nginx", None, ["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"], ()),
+    ("openresty/openresty*", None, None, ["/usr/local/openresty/bin/openresty", "-g", "daemon off;"], ()),
+    ("httpd", None, None, ["httpd-foreground"], ()),
+    ("php:*apache*", None, ["docker-php-entrypoint"], ["apache2-foreground"], ()),
+    ("php:*fpm*", None, ["docker-php-entrypoint"], ["php-fpm"], ()),
+    ("wordpress:*fpm*", None, ["docker-entrypoint.sh"], ["php-fpm"], ()),
+    ("wordpress", None, ["docker-entrypoint.sh"], ["apache2-foreground"], ()),
+    ("nextcloud:*fpm*", None, ["/entrypoint.sh"], ["php-fpm"], ()),
+    ("nextcloud", None, ["/entrypoint.sh"], ["apache2-foreground"], ()),
+    ("drupal", None, ["docker-php-entrypoint"], ["apache2-foreground"], ()),
+    ("joomla", None, ["/entrypoint.sh"], ["apache2-foreground"], ()),
+    ("mediawiki", None, ["docker-php-entrypoint"], ["apache2-foreground"], ()),
+    ("phpmyadmin*", None, ["/docker-entrypoint.sh"], ["apache2-foreground"], ()),
+    # root start-ups that do not drop
+    ("tomcat", None, None, ["catalina.sh", "run"], ()),
+    ("caddy", None, None, ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"], ()),
+    ("traefik", None, ["/entrypoint.sh"], ["traefik"], ()),
+    ("registry", None, ["/entrypoint.sh"], ["/etc/docker/registry/config.yml"], ()),
+    ("docker:*dind*", None, ["dockerd-entrypoint.sh"], [], ()),
+    ("docker", None, ["docker-entrypoint.sh"], ["sh"], ()),
+    ("linuxserver/*", None, ["/init"], None, ()), ("lscr.io/linuxserver/*", None, ["/init"], None, ()),
+    ("ghcr.io/linuxserver/*", None, ["/init"], None, ()),
+    ("phusion/baseimage*", None, None, ["/sbin/my_init"], ()),
+    ("gcr.io/distroless/python3*", None, ["/usr/bin/python3"], None, ()),
+    ("gcr.io/distroless/java*", None, ["/usr/bin/java", "-jar"], None, ()),
+    ("gcr.io/distroless/nodejs*", None, ["/nodejs/bin/node"], None, ()),
+    ("gcr.io/distroless/*", None, None, None, ()),
+    ("mcr.microsoft.com/dotnet/*", None, None, None, ()),
+    # language images: a REPL
+    ("node", None, ["docker-entrypoint.sh"], ["node"], ()),
+    ("python", None, None, ["python3"], ()), ("pypy", None, None, ["pypy3"], ()),
+    ("ruby", None, None, ["irb"], ()), ("php", None, ["docker-php-entrypoint"], ["php", "-a"], ()),
+    *((name, None, None, ["jshell"], ()) for name in _JDKS),
+    ("maven", None, ["/usr/local/bin/mvn-entrypoint.sh"], ["mvn"], ()), ("gradle", None, None, ["gradle"], ()),
+    ("elixir", None, None, ["iex"], ()), ("erlang", None, None, ["erl"], ()),
+    ("julia", None, None, ["julia"], ()), ("r-base", None, None, ["R"], ()),
+    ("haskell", None, None, ["ghci"], ()), ("perl", None, None, ["perl", "-de0"], ()),
+    ("clojure", None, None, ["lein", "repl"], ()),
+    # distributions: a shell
+    ("alpine", None, None, ["/bin/sh"], ()), ("busybox", None, None, ["sh"], ()),
+    ("scratch", None, None, None, ()),
+    *((name, None, None, ["bash"], ()) for name in _DISTROS),
+]

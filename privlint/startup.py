@@ -11,7 +11,7 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.programs import DROP_TOOLS, NON_ROOT_BASES, PLAIN_BASES, SHELLS, family
+from privlint.programs import BASE_IMAGES, DROP_TOOLS, SHELLS, family
 from privlint.record import factory, record
 from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script
@@ -22,6 +22,7 @@ class UserInfo:
     value: str | None  # expanded user, None when it cannot be resolved
     line: int  # the USER line, or the final FROM line when no USER applies
     from_user_instruction: bool
+    base_known: bool = True  # False: no USER, and a base image privlint does not know (it may set one)
 
     @property
     def is_root(self) -> bool:
@@ -79,7 +80,7 @@ class Startup:
         """One analysis per script, shared by every rule that reads it (PL004/PL006/PL007 read RUNs)."""
         key = id(script)
         if key not in self._analyses:
-            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools, sourced)
+            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools, sourced, self.base_entrypoints)
         return self._analyses[key]
 
     @property
@@ -98,12 +99,68 @@ class Startup:
         return self.run_scripts + self.build_scripts
 
     def read(self, words: list[str]) -> Launch:
-        return read_launch([m.Word(w, m.LITERAL, w) for w in words], self.extra_drop_tools)
+        return read_launch([m.Word(w, m.LITERAL, w) for w in words], self.extra_drop_tools, self.base_entrypoints)
 
     # -- Dockerfile facts ------------------------------------------------------------------
     @cached_property
     def final_stage(self) -> Stage | None:
         return self.dockerfile.final_stage if self.dockerfile else None
+
+    @cached_property
+    def base(self) -> BaseImage | None:
+        """What privlint knows of the final stage's base image (through earlier stages), or None."""
+        if self.final_stage is None:
+            return None
+        return base_image(self.final_stage.chain()[-1].base, self.non_root_base_images)
+
+    @cached_property
+    def base_entrypoints(self) -> frozenset[str]:
+        """Names of the base image's entrypoint scripts, which set up and then run their arguments."""
+        if self.base is None or not self.base.entrypoint:
+            return frozenset()
+        names = set()
+        for word in self.base.entrypoint:
+            name = basename(word)
+            if not name or not (name.endswith(".sh") or "entrypoint" in name):
+                continue
+            if self.context is not None and self.dockerfile is not None:
+                from privlint.dockerfile import workdir_at
+                from privlint.imagefs import BASE
+
+                origin = self.image.resolve(self.final_stage, word, workdir_at(self.dockerfile, self.final_stage))
+                if getattr(origin, "kind", None) != BASE:
+                    continue  # the Dockerfile puts its own file there
+            names.add(name)
+        return frozenset(names)
+
+    def base_drops(self, launch: Launch) -> bool:
+        """The launch goes through the base image's entrypoint, which drops for its default program."""
+        base = self.base
+        if not launch.via_base or base is None or not base.drops:
+            return False
+        if launch.runs_args or not launch.program:
+            words = self._effective_cmd()
+        else:
+            words = [w.value or "" for w in launch.program]
+        if not words:
+            return True
+        return words[0].startswith("-") or basename(words[0]) in {basename(p) for p in base.drops}
+
+    def _effective_cmd(self) -> list[str]:
+        if self.chain.cmd is not None:
+            return self.chain.cmd.exec_form or []
+        if self.chain.entrypoint is None and self.base is not None:
+            return list(self.base.cmd or [])
+        return []
+
+    def is_base_program(self, reference: str) -> bool:
+        """A program the base image's own ENTRYPOINT/CMD names (tomcat's catalina.sh)."""
+        base = self.base
+        return base is not None and reference in (base.entrypoint or []) + (base.cmd or [])
+
+    def launch_drops(self, launch: Launch) -> bool:
+        """A drop tool, sudo/su to another user, or the base image's dropping entrypoint."""
+        return hands_to_user(launch) or self.base_drops(launch)
 
     @cached_property
     def user(self) -> UserInfo | None:
@@ -116,9 +173,10 @@ class Startup:
                 if instruction.keyword == "USER":
                     last = (ancestor, instruction)
         if last is None:
-            root = stage.chain()[-1]
-            value = None if _non_root_base(root.base, self.non_root_base_images) else "root"
-            return UserInfo(value, stage.line, False)
+            base = self.base
+            if base is None:
+                return UserInfo("root", stage.line, False, base_known=False)
+            return UserInfo(base.user or "root", stage.line, False)
         owner, instruction = last
         value = expand(instruction.args.strip(), stage_scope(self.dockerfile, owner, instruction.line))
         return UserInfo(value or None, instruction.line, True)
@@ -158,11 +216,26 @@ class Startup:
 
     @cached_property
     def chain_launch(self) -> Launch | None:
-        """The reading of the exec-form chain (None when a shell form is involved or there is none)."""
+        """The reading of the exec-form chain (None when a shell form is involved or there is none).
+
+        What the Dockerfile does not set comes from the base image: its ENTRYPOINT when the Dockerfile
+        sets none, and its CMD too when the Dockerfile sets neither.
+        """
         words = self.chain.words()
+        if words is None:
+            return None
+        base = self.base
+        if base is not None and self.chain.entrypoint is None:
+            words = list(base.entrypoint or []) + words
+            if self.chain.cmd is None:
+                words += list(base.cmd or [])
         if not words:
             return None
         return self.read(words)
+
+    def inherits_start(self) -> bool:
+        """The Dockerfile sets neither ENTRYPOINT nor CMD: the base image's start-up runs."""
+        return self.chain.entrypoint is None and self.chain.cmd is None
 
     @cached_property
     def run_scripts(self) -> list[tuple[Stage, Instruction, m.Script]]:
@@ -194,6 +267,20 @@ class Startup:
         from privlint.downloads import StageDownloads
 
         return StageDownloads(self)
+
+    def created_user(self) -> str | None:
+        """The user a RUN of the final stage's chain creates (`useradd ... app`, `adduser -S app`), if one."""
+        chain = self.final_stage.chain() if self.final_stage else []
+        found = None
+        for stage, _, script in self.run_scripts:
+            if stage not in chain:
+                continue
+            for command in m.iter_commands(script.body):
+                if command.name in ("useradd", "adduser"):
+                    name = _new_user(command)
+                    if name:
+                        found = name
+        return found
 
     def installed_drop_tool(self) -> str | None:
         """gosu or su-exec when some RUN or COPY of the Dockerfile puts it into the image."""
@@ -228,10 +315,10 @@ class Startup:
         A mid-script `gosu app init-db` drops only for that one command, so it does not count;
         `set -- gosu app "$@"` before `exec "$@"` does.
         """
-        if self.chain_launch is not None and hands_to_user(self.chain_launch):
+        if self.chain_launch is not None and self.launch_drops(self.chain_launch):
             return True
         analyses = [analysis for _, analysis in self.chain_analyses] + [s.analysis for s in self.pid1_scripts]
-        return any(_drops_at_path_end(analysis) for analysis in analyses)
+        return any(_drops_at_path_end(analysis, self.launch_drops) for analysis in analyses)
 
     def main_launches(self) -> list[Launch]:
         """Readings of the programs the container ends up running, `"$@"` replaced by the CMD."""
@@ -266,7 +353,7 @@ class Startup:
         """No ENTRYPOINT in this file and a base image that may set one of its own (and drop there)."""
         if self.chain.entrypoint is not None or self.final_stage is None:
             return False
-        return not _plain_base(self.final_stage.chain()[-1].base)
+        return self.base is None
 
 
 def _names_hop(launch: Launch, hop_paths: set[str]) -> bool:
@@ -311,17 +398,37 @@ def _set_positionals(analysis: ScriptAnalysis) -> list[Launch]:
             if command.name == "set" and len(command.words) > 2 and command.words[1].value == "--"]
 
 
+_USERADD_VALUES = {"-u", "--uid", "-g", "--gid", "-G", "--groups", "-s", "--shell", "-d", "--home", "--home-dir",
+                   "-c", "--comment", "--gecos", "-h", "-k", "--skel", "-e", "--expiredate", "-f", "--inactive",
+                   "-K", "--key", "-p", "--password", "--ingroup", "-R", "--root", "-b", "--base-dir",
+                   "--firstuid", "--lastuid", "-Z", "--selinux-user"}
+
+
+def _new_user(command: m.Command) -> str | None:
+    """The name `useradd`/`adduser` creates: its first operand (busybox: `adduser -S -G g app`)."""
+    words = command.words[1:]
+    index = 0
+    while index < len(words):
+        value = words[index].value if words[index].kind == m.LITERAL else None
+        if value is None:
+            return None
+        if value.startswith("-"):
+            index += 2 if value in _USERADD_VALUES else 1
+            continue
+        return value if re.fullmatch(r"[a-z_][a-z0-9_.-]*\$?", value) else None
+    return None
+
+
 def hands_to_user(launch: Launch) -> bool:
     """A drop tool, or sudo/su switching to a user other than root (PL001 reports those; they still drop)."""
     return bool(launch.drop) or (launch.sudo is not None and launch.sudo_user not in (None, "root", "0"))
 
 
-def _drops_at_path_end(analysis: ScriptAnalysis) -> bool:
+def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:
     for end in analysis.path_ends():
         if not isinstance(end.command, m.Command):
             continue
-        if any(hands_to_user(launch) for launch in analysis.launches(end.command)) or \
-                _echoed_drop(analysis, end.command):
+        if any(drops(launch) for launch in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
             return True
     return any(reading.drop for reading in _set_positionals(analysis))
 
@@ -365,23 +472,43 @@ def posix_shell(stage: Stage) -> bool:
     return not _WINDOWS_BASES.search(stage.chain()[-1].base)
 
 
-def _plain_base(base: str) -> bool:
-    name = base.split("@", 1)[0]
+@record
+class BaseImage:
+    """A base image's start-up, from programs.BASE_IMAGES."""
+
+    reference: str
+    user: str | None  # None: root
+    entrypoint: list[str] | None
+    cmd: list[str] | None
+    drops: tuple  # the programs its entrypoint switches to a service user for
+
+
+def base_image(reference: str, extra_non_root=()) -> BaseImage | None:
+    """What privlint knows of an image reference (`docker.io/library/postgres:16@sha256:...`), or None."""
+    if not reference or "$" in reference:
+        return None
+    for pattern in extra_non_root:
+        if fnmatch.fnmatch(reference, pattern):
+            return BaseImage(reference, "(non-root-base-images)", None, None, ())
+    name, tag = _image_name(reference)
+    tagged = f"{name}:{tag}"
+    for pattern, user, entrypoint, cmd, drops in BASE_IMAGES:
+        if fnmatch.fnmatchcase(tagged if ":" in pattern else name, pattern):
+            return BaseImage(reference, user, entrypoint, cmd, drops)
+    return None
+
+
+def _image_name(reference: str) -> tuple[str, str]:
+    """(name without docker.io/library, tag or 'latest'), lower case."""
+    name = reference.split("@", 1)[0].lower()
+    tag = "latest"
     last = name.rsplit("/", 1)[-1]
     if ":" in last:
+        tag = last.split(":", 1)[1]
         name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    parts = name.split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        if parts[0] in ("docker.io", "index.docker.io", "registry-1.docker.io"):
-            parts = parts[1:]
-        else:
-            registry_path = "/".join(parts)
-            return registry_path.startswith(("gcr.io/distroless/", "mcr.microsoft.com/dotnet/",
-                                             "registry.access.redhat.com/ubi", "public.ecr.aws/amazonlinux/"))
-    if parts and parts[0] == "library":
-        parts = parts[1:]
-    return "/".join(parts) in PLAIN_BASES
-
-
-def _non_root_base(base: str, extra_patterns=()) -> bool:
-    return any(fnmatch.fnmatch(base, pattern) for pattern in (*NON_ROOT_BASES, *extra_patterns))
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    if name.startswith("library/"):
+        name = name[len("library/"):]
+    return name, tag

@@ -127,7 +127,7 @@ def test_directory_scan_finds_dockerfiles_and_skips_vendored_trees(tmp_path, cap
 
 def test_entrypoint_not_found_is_one_note_and_dockerfile_still_linted(tmp_path, capsys):
     dockerfile = tmp_path / "Dockerfile"
-    dockerfile.write_text("FROM postgres:16\nENTRYPOINT docker-entrypoint.sh\n")
+    dockerfile.write_text("FROM debian:bookworm\nENTRYPOINT docker-entrypoint.sh\n")
     code, report = run_json([str(dockerfile)], capsys)
     assert [f["rule"] for f in report["findings"]] == ["PL005"]
     assert len(report["notes"]) == 1 and "docker-entrypoint.sh" in report["notes"][0]["message"]

@@ -45,37 +45,63 @@ def check(startup):
         return
     if not posix_shell(startup.final_stage):
         return  # a Windows image: its users are not Linux's root and gosu
-    if startup.chain.entrypoint is None and startup.chain.cmd is None:
-        return  # the base image's start-up: privlint cannot see it
+    if startup.inherits_start() and startup.base is None:
+        return  # the start-up is an unknown base image's: nothing of it can be seen
     if startup.script_missing:
         return
     reference = startup.program_reference()
-    if startup.script is None and reference and looks_like_script(reference):
+    if startup.script is None and reference and looks_like_script(reference) and not startup.is_base_program(reference):
         return
     if startup.script is not None and damage_may_hide_drop(startup.script.script, startup.extra_drop_tools):
         return  # lines that could not be parsed (PL900) mention a drop tool: it may be there
     if startup.drops_privileges():
         return
-    if startup.inherits_unknown_entrypoint():
-        return  # the base image's own ENTRYPOINT still runs: privlint cannot see whether it drops
+    unknown_base = not user.base_known or (startup.inherits_unknown_entrypoint() and not user.from_user_instruction)
     launches = startup.main_launches()
     if launches and all(_switches_itself(launch) or _interactive(launch) for launch in launches):
         return
-    who = f"USER {user.value}" if user.from_user_instruction else "no USER instruction, so the base image's root"
+    if startup.inherits_unknown_entrypoint() and user.from_user_instruction is False and user.base_known:
+        return
+    who = _who(startup, user)
     programs = startup.main_programs()
     path = startup.dockerfile.path
+    fix = _fix(startup)
+    if unknown_base:
+        base = startup.final_stage.chain()[-1].base
+        yield RULE.at(path, user.line, 1, f"the main process may run as root: there is no USER and privlint does "
+                      f"not know the base image `{base}`, which may set one or drop in its entrypoint",
+                      f"{fix}; or, if `{base}` runs as a non-root user, list it in `non-root-base-images`",
+                      severity=Severity.WARNING)
+        return
     for group, template in _MANAGED_BY_THEMSELVES:
         if programs and programs <= group:
             message = template.format(names=", ".join(sorted(programs)), who=who)
-            yield RULE.at(path, user.line, 1, message, _FIX, severity=Severity.WARNING)
+            yield RULE.at(path, user.line, 1, message, fix, severity=Severity.WARNING)
             return
     where = "the entrypoint script" if startup.script is not None else "ENTRYPOINT/CMD"
+    if startup.inherits_start():
+        where = f"the start-up it inherits from `{startup.final_stage.chain()[-1].base}`"
     partial = _passing_drop(startup)
     if partial is not None:
         how = f"{where} drops privileges only for {quote(partial.text, 40)}, not for the main process"
     else:
         how = f"{where} never drops privileges"
-    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}", _FIX)
+    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}", fix)
+
+
+def _who(startup, user) -> str:
+    if user.from_user_instruction:
+        return f"USER {user.value}"
+    return f"no USER instruction, and `{startup.final_stage.chain()[-1].base}` runs as root"
+
+
+def _fix(startup) -> str:
+    """Name the user the Dockerfile creates, when it creates one."""
+    name = startup.created_user()
+    if name:
+        return (f"Add `USER {name}` after the set-up that needs root, or drop in the entrypoint with "
+                f"`exec gosu {name} \"$@\"` after the root-only set-up")
+    return _FIX
 
 
 def _passing_drop(startup):
