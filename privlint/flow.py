@@ -86,6 +86,7 @@ class Place:
     subshell: bool = False  # exec would replace the subshell only
     pipeline: bool = False  # a part of `a | b`
     and_or: bool = False  # a part of `a && b || c`
+    guards: tuple = ()  # (condition text, negated) of each test that must pass to get here, outermost first
     function: str | None = None  # the innermost function defining it
 
 
@@ -99,10 +100,20 @@ def _places(script: m.Script) -> dict[int, Place]:
             places[id(node)] = place
             continue
         if isinstance(node, m.If):
+            failed: tuple = ()
             for condition, body in node.branches:
-                stack += [(condition, replace(place, condition=True)), (body, place)]
+                text = _text(condition)
+                stack += [(condition, replace(place, condition=True, guards=place.guards + failed)),
+                          (body, replace(place, guards=place.guards + failed + ((text, False),)))]
+                failed += ((text, True),)
             if node.else_body is not None:
-                stack.append((node.else_body, place))
+                stack.append((node.else_body, replace(place, guards=place.guards + failed)))
+            continue
+        if isinstance(node, m.Case):
+            subject = f"case {node.subject.text}" if node.subject is not None else "case"
+            for patterns, body in node.items:
+                guard = (f"{subject} in {'|'.join(patterns)}", False)
+                stack.append((body, replace(place, guards=place.guards + (guard,))))
             continue
         if isinstance(node, m.Loop):
             stack += [(node.condition, replace(place, loop=True, condition=True)),
@@ -114,12 +125,23 @@ def _places(script: m.Script) -> dict[int, Place]:
         if isinstance(node, m.FunctionDef):
             stack.append((node.body, Place(function=node.name)))
             continue
-        if isinstance(node, (m.Pipeline, m.AndOr)):
-            flag = {"pipeline": True} if isinstance(node, m.Pipeline) else {"and_or": True}
-            stack += [(child, replace(place, **flag)) for child in node.items]
+        if isinstance(node, m.Pipeline):
+            stack += [(child, replace(place, pipeline=True)) for child in node.items]
+            continue
+        if isinstance(node, m.AndOr):
+            guards = place.guards
+            for index, child in enumerate(node.items):
+                stack.append((child, replace(place, and_or=True, guards=guards)))
+                if index < len(node.operators):
+                    guards = guards + ((_text(child), node.operators[index] == "||"),)
             continue
         stack += [(child, place) for child in m.children(node, into_nested=False)]
     return places
+
+
+def _text(node: m.Node) -> str:
+    """The commands of a condition, as text: what a guard tests."""
+    return " ; ".join(command.text for command in m.iter_commands(node))
 
 
 #: Function calls (and sourced files) nested deeper than this are read as opaque commands, and the

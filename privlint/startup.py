@@ -11,7 +11,7 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.programs import BASE_IMAGES, DROP_TOOLS, SHELLS, family
+from privlint.programs import BASE_IMAGES, DROP_TOOLS, SHELLS, USER_CHECK, family
 from privlint.record import factory, record
 from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script
@@ -320,6 +320,36 @@ class Startup:
         analyses = [analysis for _, analysis in self.chain_analyses] + [s.analysis for s in self.pid1_scripts]
         return any(_drops_at_path_end(analysis, self.launch_drops) for analysis in analyses)
 
+    def opt_in_drop(self) -> list[str] | None:
+        """The environment variables a drop waits for, when every drop is opt-in and root is the default.
+
+        `if [ -n "$PUID" ]; then exec gosu "$PUID" "$@"; else exec "$@"; fi`: the drop happens only when
+        PUID is set. A drop under a test of the current user (`id -u`, `$EUID`, `whoami`) or of the
+        command (`$1`) is a real one; so is one whose variable the image sets with ENV.
+        """
+        env = stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}
+        names: list[str] = []
+        other_path = False
+        for script in self.pid1_scripts:
+            analysis = script.analysis
+            for end in analysis.path_ends():
+                command = end.command
+                if not isinstance(command, m.Command):
+                    continue
+                launches = analysis.launches(command)
+                if not any(self.launch_drops(launch) for launch in launches):
+                    other_path = other_path or analysis.is_long_running(command)
+                    continue
+                guards = _guards_of(analysis, command)
+                text = " ".join(text for text, _ in guards)
+                if re.search(USER_CHECK, text):
+                    return None
+                variables = [v for v in _VARIABLE_NAME.findall(text) if v not in env and not v.isdigit()]
+                if not variables:
+                    return None
+                names += [v for v in variables if v not in names]
+        return names if names and other_path else None
+
     def main_launches(self) -> list[Launch]:
         """Readings of the programs the container ends up running, `"$@"` replaced by the CMD."""
         cmd_words = self.chain.cmd.exec_form if self.chain.cmd is not None else None
@@ -354,6 +384,20 @@ class Startup:
         if self.chain.entrypoint is not None or self.final_stage is None:
             return False
         return self.base is None
+
+
+_VARIABLE_NAME = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _guards_of(analysis: ScriptAnalysis, command: m.Command, depth: int = 0) -> tuple:
+    """The tests that lead to a command, through the call site of the function holding it."""
+    place = analysis.place(command)
+    guards = place.guards
+    if place.function is not None and depth < 8:
+        for caller in analysis.reachable_commands():
+            if caller.name == place.function:
+                return _guards_of(analysis, caller, depth + 1) + guards
+    return guards
 
 
 def _names_hop(launch: Launch, hop_paths: set[str]) -> bool:

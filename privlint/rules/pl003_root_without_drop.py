@@ -55,6 +55,13 @@ def check(startup):
     if startup.script is not None and damage_may_hide_drop(startup.script.script, startup.extra_drop_tools):
         return  # lines that could not be parsed (PL900) mention a drop tool: it may be there
     if startup.drops_privileges():
+        variables = startup.opt_in_drop()
+        if variables:
+            names = " or ".join(f"`{name}`" for name in variables)
+            yield RULE.at(startup.dockerfile.path, user.line, 1,
+                          f"the main process runs as root unless {names} is set: the entrypoint drops privileges "
+                          "only when it is", f"Drop by default (`exec gosu app \"$@\"`), or set {names} in the "
+                          "image with ENV", severity=Severity.WARNING)
         return
     unknown_base = not user.base_known or (startup.inherits_unknown_entrypoint() and not user.from_user_instruction)
     launches = startup.main_launches()
