@@ -323,6 +323,67 @@ class Builder:
             self._run_by(stage, instruction, inner, depth + 1)
 
 
+def find_context(dockerfile, folder: str) -> tuple[str, bool]:
+    """The build context: the Dockerfile's folder, or the nearest folder above it (up to the repository
+    root, the folder holding .git) where more of the COPY/ADD sources exist. (context, moved up)."""
+    sources = _context_sources(dockerfile)
+    if not sources:
+        return folder, False
+
+    def found(directory: str) -> int:
+        return sum(1 for source in sources if os.path.lexists(os.path.join(directory, source)))
+
+    best, best_count = folder, found(folder)
+    if best_count == len(sources):
+        return folder, False
+    top = _repository_top(folder)
+    if top is None:
+        return folder, False
+    current = os.path.abspath(folder)
+    for _ in range(32):
+        if current == top:
+            break
+        current = os.path.dirname(current)
+        count = found(current)
+        if count > best_count:
+            best, best_count = current, count
+            if count == len(sources):
+                break
+    if best == folder:
+        return folder, False
+    return os.path.relpath(best), True
+
+
+def _context_sources(dockerfile) -> list[str]:
+    """The build-context paths COPY/ADD name (no --from, URL, heredoc or glob), as written."""
+    from privlint.imagefs import _copy_words
+
+    sources = []
+    for stage in dockerfile.stages:
+        for instruction in stage.instructions:
+            if instruction.keyword not in ("COPY", "ADD") or "from" in instruction.flags or instruction.heredocs:
+                continue
+            scope = stage_scope(dockerfile, stage, instruction.line)
+            for word in _copy_words(instruction)[:-1]:
+                value = expand(word, scope)
+                if not value or "://" in value or any(ch in value for ch in "*?[") or value in (".", "./"):
+                    continue
+                sources.append(posixpath.normpath(value.lstrip("/")))
+    return sources
+
+
+def _repository_top(folder: str) -> str | None:
+    current = os.path.abspath(folder)
+    for _ in range(64):
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+    return None
+
+
 def _constants(script: m.Script, image_path: str | None) -> dict:
     """Variables assigned one constant (or the script's own folder) anywhere in the script."""
     values: dict[str, set] = {}

@@ -207,7 +207,7 @@ class Linter:
             return Result(errors=[InputError(path, message[:500])])
 
     def _lint_job(self, job: Job) -> Result:
-        from privlint.build import Builder, Reader
+        from privlint.build import Builder, Reader, find_context
 
         result = Result()
         reader = Reader(result, self.max_bytes)
@@ -219,6 +219,11 @@ class Linter:
             if source is not None:
                 dockerfile = parse_dockerfile(job.dockerfile, source.text)
         context = job.context or (os.path.dirname(job.dockerfile) or "." if job.dockerfile else None)
+        if job.context is None and dockerfile is not None and job.text is None:
+            context, moved = find_context(dockerfile, context)
+            if moved:
+                reader.note(job.dockerfile, f"build context: {context} (the COPY sources are there, not beside "
+                                            "the Dockerfile; --context sets another)")
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images),
                           context=None if job.text is not None else context)
