@@ -12,6 +12,10 @@ Builds a corpus of Dockerfile+entrypoint pairs from fixtures/ with deterministic
   pre-commit), `--format rich` on the same, and `hadolint Dockerfile` alone;
 - bulk: one invocation over every pair of the corpus, and hadolint over the same Dockerfiles;
 - peak RSS of each process.
+- large shapes, each at n and 4n: a Dockerfile of n instructions (ENV, WORKDIR, COPY to /tmp then RUN
+  mv into PATH, ARG, downloads), a script of n nested function calls, a script sourcing a chain of n
+  files: time must grow linearly (4x the input, at most ~4x the time) and no run may end in an internal
+  error (`--shapes-only` runs just these).
 It prints min / median / max and the ratios the speed targets are stated in.
 """
 
@@ -63,6 +67,63 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+def shape_dockerfile(folder: Path, n: int) -> Path:
+    lines = ["FROM debian:bookworm AS base", "ARG VERSION=1.0", "ENV APP_HOME=/opt/app"]
+    for i in range(n):
+        lines.append([f"ENV VAR{i}=${{APP_HOME}}/v{i}", f"WORKDIR /opt/w{i}", f"COPY entrypoint.sh /tmp/e{i}.sh",
+                      f"RUN mv /tmp/e{i - 1}.sh /usr/local/bin/e{i}.sh && chmod +x /usr/local/bin/e{i}.sh",
+                      f"ARG A{i}=${{VAR{i - 4}}}",
+                      f"RUN curl -fsSLo /opt/f{i}.tgz https://example.com/{i}.tgz && tar -xzf /opt/f{i}.tgz"][i % 6])
+    lines += ["USER app", f'ENTRYPOINT ["e{max(3, (n // 6) * 6 - 3)}.sh"]']
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "entrypoint.sh").write_text('#!/bin/sh\nexec "$@"\n')
+    (folder / "Dockerfile").write_text("\n".join(lines) + "\n")
+    return folder / "Dockerfile"
+
+
+def shape_call_chain(folder: Path, n: int) -> Path:
+    lines = ["#!/bin/sh", "set -e"] + [f'f{i}() {{ f{i + 1} "$@"; }}' for i in range(n)]
+    lines += [f'f{n}() {{ exec "$@"; }}', 'f0 "$@"']
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "entrypoint.sh").write_text("\n".join(lines) + "\n")
+    return folder / "entrypoint.sh"
+
+
+def shape_source_chain(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"lib{i}.sh").write_text(f"helper{i}() {{ :; }}\n. ./lib{i + 1}.sh\n")
+    (folder / f"lib{n}.sh").write_text("last() { :; }\n")
+    (folder / "entrypoint.sh").write_text('#!/bin/sh\n. ./lib0.sh\nexec "$@"\n')
+    return folder / "entrypoint.sh"
+
+
+SHAPES = [("Dockerfile instructions", shape_dockerfile, 800), ("nested function calls", shape_call_chain, 400),
+          ("sourced-file chain", shape_source_chain, 200)]
+
+
+def run_shapes(privlint: str, work: Path, runs: int = 3) -> bool:
+    """Time each shape at n and 4n; True when every run ended without an internal error."""
+    healthy = True
+    print(f"{'shape':<28} {'n':>6} {'median ms':>10} {'4n':>6} {'median ms':>10} {'ratio':>6}")
+    for name, make, n in SHAPES:
+        medians = []
+        for size in (n, 4 * n):
+            target = make(work / "shapes" / f"{make.__name__}-{size}", size)
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                run = subprocess.run([privlint, "--isolated", "--format", "text", target.name], cwd=target.parent,
+                                     capture_output=True, text=True)
+                samples.append(time.perf_counter() - started)
+                healthy = healthy and "internal error" not in run.stdout + run.stderr and run.returncode in (0, 1)
+            medians.append(statistics.median(samples))
+        print(f"{name:<28} {n:>6} {medians[0] * 1000:>10.1f} {4 * n:>6} {medians[1] * 1000:>10.1f} "
+              f"{medians[1] / medians[0]:>6.2f}")
+    print("internal errors: none" if healthy else "internal errors: SOME RUNS FAILED")
+    return healthy
+
+
 def summary(samples: list[float]) -> str:
     return (f"{min(samples) * 1000:8.1f} {statistics.median(samples) * 1000:8.1f} "
             f"{max(samples) * 1000:8.1f}")
@@ -75,6 +136,7 @@ def main() -> int:
     parser.add_argument("--bulk-runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
     parser.add_argument("--install", action="store_true", help="measure a regular (wheel) install in a new venv")
+    parser.add_argument("--shapes-only", action="store_true", help="only the large-shape linearity runs")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="privlint-bench-"))
@@ -91,6 +153,11 @@ def main() -> int:
     if privlint is None:
         print("privlint is not installed next to this Python", file=sys.stderr)
         return 2
+    if args.shapes_only:
+        healthy = run_shapes(privlint, work)
+        if not args.keep:
+            shutil.rmtree(work)
+        return 0 if healthy else 1
     corpus = work / "corpus"
     if corpus.exists():
         shutil.rmtree(corpus)
@@ -132,6 +199,8 @@ def main() -> int:
     else:
         print("hadolint not on PATH (pip install -e '.[bench]'): no ratios")
     print(f"per pair in bulk: {median[f'bulk: privlint {args.pairs} pairs'] / args.pairs * 1000:.2f} ms")
+    print()
+    run_shapes(privlint, work)
     if not args.keep:
         shutil.rmtree(work)
     return 0

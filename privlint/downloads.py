@@ -138,7 +138,9 @@ class StageDownloads:
 
     def is_made_executable(self, download: Download) -> bool:
         names = _names(download)
-        return any(stage is download.stage and names & _tokens(text) for stage, _, text in self.executables)
+        if not hasattr(self, "_executable_tokens"):
+            self._executable_tokens = [(stage, _tokens(text)) for stage, _, text in self.executables]
+        return any(stage is download.stage and names & tokens for stage, tokens in self._executable_tokens)
 
 
 def _names(download: Download) -> set[str]:

@@ -38,8 +38,9 @@ def _check_script(startup, script, reported: set[int]):
                               "exec the program instead of `&` + `wait`, or `trap 'kill -TERM $pid' TERM INT` "
                               "before waiting", end_column=command.end_column)
             continue
-        if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command):
-            continue
+        if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command) or \
+                any(command is deep for deep in analysis.too_deep):
+            continue  # a function privlint could not read or follow (too deep) is no program to exec
         if any(damage.end_line > command.line for each in analysis.scripts if each.path == command.path
                for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)

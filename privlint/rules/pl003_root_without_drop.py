@@ -54,6 +54,8 @@ def check(startup):
         return
     if startup.script is not None and damage_may_hide_drop(startup.script.script, startup.extra_drop_tools):
         return  # lines that could not be parsed (PL900) mention a drop tool: it may be there
+    if any(script.analysis.too_deep for script in startup.pid1_scripts):
+        return  # calls nested too deep to follow (PL900) may end in a drop
     if startup.drops_privileges():
         variables = startup.opt_in_drop()
         if variables:
