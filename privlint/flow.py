@@ -139,6 +139,34 @@ def _places(script: m.Script) -> dict[int, Place]:
     return places
 
 
+_SOURCED_TEST = re.compile(r'^\[\[?\s*"?\$\{?(?:BASH_SOURCE(?:\[0\])?|0)\}?"?\s*(!?=+)\s*'
+                           r'"?\$\{?(?:BASH_SOURCE(?:\[0\])?|0)\}?"?\s*\]\]?$')
+
+
+def _when_sourced(node) -> bool | None:
+    """What a condition is worth when the file is sourced, if it only tests that (else None).
+
+    `_is_sourced` (the official images' helper), `(return 0 2>/dev/null)` (return only works while
+    sourced), `[ "${BASH_SOURCE[0]}" != "$0" ]`, and their negations.
+    """
+    if isinstance(node, m.Seq):
+        return _when_sourced(node.items[0]) if len(node.items) == 1 else None
+    if isinstance(node, m.Negated):
+        inner = _when_sourced(node.body)
+        return None if inner is None else not inner
+    if isinstance(node, m.Subshell):
+        commands = [c for c in m.iter_commands(node.body)]
+        return True if len(commands) == 1 and commands[0].name == "return" else None
+    if isinstance(node, m.Command):
+        if node.name == "_is_sourced" and len(node.words) == 1:
+            return True
+        if node.is_test:
+            match = _SOURCED_TEST.match(" ".join(node.text.split()))
+            if match:
+                return match.group(1).startswith("!")
+    return None
+
+
 def _text(node: m.Node) -> str:
     """The commands of a condition, as text: what a guard tests."""
     return " ; ".join(command.text for command in m.iter_commands(node))
@@ -173,6 +201,7 @@ class ScriptAnalysis:
         self._summaries: dict[object, tuple[set, set]] = {}
         self._in_progress: set[object] = set()
         self._depth = 0
+        self._sourcing = False  # running a file's code because another script sources it
         self._ends: list[PathEnd] | None = None
         self._places: dict[int, Place] | None = None
 
@@ -278,6 +307,13 @@ class ScriptAnalysis:
             out: set = set()
             current = live
             for condition, body in node.branches:
+                known = _when_sourced(condition)
+                if known is not None:  # `if ! _is_sourced`, `if ! (return 0 2>/dev/null)`: decided by how it runs
+                    taken = known if self._sourcing else not known
+                    if not taken:
+                        continue
+                    body_live, e, r = self._run(body, current, in_function)
+                    return out | body_live, ended | e, returned | r
                 current, e, r = self._run(condition, current, in_function)
                 ended |= e
                 returned |= r
@@ -357,10 +393,13 @@ class ScriptAnalysis:
                 return {command}, set(), set()
             self._in_progress.add(key)
             self._depth += 1
+            sourcing = self._sourcing
+            self._sourcing = isinstance(key, tuple) or sourcing
             try:
                 body_live, body_ended, body_returned = self._run(body, {ENTRY}, in_function=True)
             finally:
                 self._depth -= 1
+                self._sourcing = sourcing
                 self._in_progress.discard(key)
             self._summaries[key] = (body_live | body_returned, body_ended)
         out, ended = self._summaries[key]

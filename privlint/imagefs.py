@@ -115,6 +115,8 @@ class _Copy:
                 return Origin(IMAGE, path, url=value, instruction=self.instruction)
             if kind == "stage":
                 source_stage, source_path = value
+                if inner.startswith("\0"):  # a glob match: the file of that name in the source folder
+                    source_path, inner = posixpath.join(posixpath.dirname(source_path), inner[1:]), ""
                 origin = files.image.files(source_stage).lookup(
                     posixpath.join(source_path, inner) if inner else source_path, depth=depth + 1)
                 if origin is DELETED or (origin.kind == BASE and not as_file):
@@ -125,6 +127,15 @@ class _Copy:
     def _place(self, kind: str, value, is_dir: bool | None, path: str):
         """(the part of the source the path is, whether it is the source itself) or None."""
         source = value[1] if kind == "stage" else value
+        if kind == "stage" and any(ch in source for ch in "*?["):  # --from=stage /dir/*: each match lands in dest
+            folder, pattern = posixpath.split(source)
+            inner = _under(path, self.dest)
+            if not inner or _glob_parts(folder):
+                return None
+            first, _, rest = inner.partition("/")
+            if not fnmatch.fnmatchcase(first, pattern):
+                return None
+            return None if rest else ("\0" + first, True)
         name = posixpath.basename(source.rstrip("/")) if isinstance(source, str) else ""
         if is_dir is not True:  # a file (or unknown): it lands at dest, or inside dest under its name
             targets = [posixpath.join(self.dest, name)] if self.dest_is_dir else [self.dest, posixpath.join(
@@ -363,6 +374,10 @@ class ImageFiles:
             if fnmatch.fnmatchcase(name, pattern):
                 relative = posixpath.join(directory, name) if directory else name
                 yield relative, os.path.isdir(os.path.join(base, name))
+
+
+def _glob_parts(folder: str) -> bool:
+    return any(ch in folder for ch in "*?[")
 
 
 def candidate_paths(reference: str, workdir: str) -> list[str]:

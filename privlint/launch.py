@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import re
 
-from privlint.programs import DROP_TOOLS, INIT_WRAPPERS, PASS_THROUGH, SHELL_BUILTINS, SHORT_LIVED, SUDO_TOOLS
+from privlint.programs import (
+    DROP_TOOLS,
+    INIT_WRAPPERS,
+    PASS_THROUGH,
+    SERVICE_STARTERS,
+    SHELL_BUILTINS,
+    SHORT_LIVED,
+    SUDO_TOOLS,
+)
 from privlint.record import factory, record
 from privlint.shell_model import ARGS, LITERAL, VAR, Word
 
@@ -64,6 +72,8 @@ class Launch:
             return True  # "$@", "$0", $CMD: the command the container was started with
         if name.startswith("-"):
             return False  # `--bind 0.0.0.0:80` left on a line of its own is no program
+        if name in SERVICE_STARTERS or (self.program[0].value or "").startswith("/etc/init.d/"):
+            return any(w.value in ("run", "foreground") for w in self.program[1:])  # they start a daemon, return
         if name == "sleep":
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":

@@ -87,6 +87,9 @@ def _first_problem(node, settled_rows=frozenset()):
 #: Same-length rewrites of constructs tree-sitter-bash misreads and privlint's rules never look into.
 _GAP_MASKS = [
     (re.compile(rb"(?<=[0-9])<>"), lambda match: b"> "),  # exec 3<>/dev/tcp/host/port
+    # `# comment` standing for a command before `&&` (RUN `# step` \ && ...): a no-op command `:` there
+    (re.compile(rb"`#[^`\n]*`(?=(?:[ \t]|\\\n)*(?:&&|\|\||;))"),
+     lambda match: b":" + b" " * (len(match.group(0)) - 1)),
     (re.compile(rb"`#[^`\n]*`"), lambda match: b" " * len(match.group(0))),  # `# comment` in a pipe
     (re.compile(rb"(?<=\))[ \t](?=[ \t]{0,100}\}(?:[ \t;]|$))", re.M), lambda match: b";"),  # ( ... ) }
 ]

@@ -90,3 +90,11 @@ def test_link_cycles_and_long_move_chains_stay_bounded(tmp_path):
     assert lookup(tmp_path / "1", text, "/a", {"e.sh": "x"}).kind == BASE
     assert lookup(tmp_path / "2", text, "/f200", {"e.sh": "x"}).kind == BASE  # past the depth bound: unknown
     assert lookup(tmp_path / "3", text, "/f10", {"e.sh": "x"}) is DELETED
+
+
+def test_copy_from_a_stage_with_a_glob(tmp_path):
+    text = ("FROM debian AS base\nWORKDIR /srv\nCOPY scripts/* .\n"
+            "FROM mono\nWORKDIR /app\nCOPY --from=base /srv/* ./\n")
+    files = {"scripts/init.sh": "x", "scripts/conf.txt": "y"}
+    assert lookup(tmp_path / "1", text, "/app/init.sh", files).kind == CONTEXT
+    assert lookup(tmp_path / "2", text, "/app/missing.sh", files).kind == BASE

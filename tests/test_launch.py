@@ -64,3 +64,7 @@ def test_long_running_judgement():
     assert launch_of("tail -f /dev/null").is_long_running()
     assert not launch_of("sleep 5").is_long_running()
     assert launch_of("sleep infinity").is_long_running()
+    assert not launch_of("/etc/init.d/kafka start").is_long_running()  # starts a daemon and returns
+    assert not launch_of("service cron start").is_long_running()
+    assert not launch_of("pushd /srv").is_long_running()  # a builtin
+    assert launch_of("time /usr/local/bin/bench").program_name == "bench"

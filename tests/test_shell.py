@@ -71,3 +71,24 @@ def test_deep_nesting_is_pl900_damage_not_a_recursion_error():
     assert script.damage and script.damage[0].line == 1
     ends = ScriptAnalysis(script).path_ends()
     assert any(e.how == "exec" and e.command.line == 4004 for e in ends)
+
+
+def test_backtick_comment_standing_for_a_step_before_and():
+    text = ("`# Install Ninja` \\\n          \\\n    && URL=https://example.com/ninja.zip \\\n"
+            "    && curl -o /opt/ninja.zip -L ${URL} \\\n    && unzip /opt/ninja.zip -d /opt\n")
+    script = parse_script("Dockerfile", text)
+    assert script.damage == []
+    assert [c.name for c in iter_commands(script.body)] == [":", "curl", "unzip"]
+
+
+def test_sourced_guard_is_decided_by_how_the_file_runs():
+    from privlint.shell_model import Command
+
+    library = parse_script("lib.sh", 'helper() { :; }\nif ! (return 0 2>/dev/null); then\n  server "$@"\n'
+                                     '  exit $?\nfi\n')
+    main = parse_script("main.sh", "#!/bin/bash\n. ./lib.sh\nhelper\nexec app\n")
+    source = next(c for c in iter_commands(main.body) if c.name == ".")
+    ends = ScriptAnalysis(main, sourced={id(source): library}).path_ends()
+    assert [(e.command.text, e.how) for e in ends if isinstance(e.command, Command)] == [("exec app", "exec")]
+    direct = ScriptAnalysis(library).path_ends()
+    assert [(e.command.name, e.how) for e in direct if isinstance(e.command, Command)] == [("server", "exit")]
