@@ -9,6 +9,7 @@ jobs and runs rules over the finished Startup.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import posixpath
 import re
@@ -18,7 +19,7 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note
 from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE
-from privlint.programs import SHELLS
+from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
 from privlint.startup import Startup, StartupScript, looks_like_script, script_of
@@ -122,6 +123,10 @@ class Builder:
                 continue
             target = self._source_target(command.words[1], constants)
             loaded = self._locate(target, script.path, image_path) if target else None
+            shown_target = command.words[1].value or command.words[1].text
+            if loaded is None and any(fnmatch.fnmatchcase(target or shown_target, pattern)
+                                      for pattern in ENVIRONMENT_FILES):
+                continue  # a virtualenv's activate, /etc/os-release: environment, no programs
             if loaded is None:
                 unread.append(command)
                 shown = " ".join(w.text for w in command.words[:2])
@@ -227,6 +232,7 @@ class Builder:
             startup.chain.entrypoint is not None else None
         for _ in range(MAX_HOPS):
             self._foreground(current, seen)
+            cwd = self._cwd(current)
             nxt = None
             for end in current.analysis.path_ends():
                 command = end.command
@@ -240,7 +246,7 @@ class Builder:
                         reference = script_of(launch.program)
                     if not reference:
                         continue
-                    origin = self._resolve(reference)
+                    origin = self._resolve(reference, cwd)
                     if origin is None or origin.kind not in (CONTEXT, HEREDOC):
                         continue
                     hop = self._script_at(origin, "hop")
@@ -274,12 +280,27 @@ class Builder:
                     seen.add(id(helper.script))
                     self.startup.foreground.append(helper)
 
-    def _resolve(self, reference: str):
+    def _resolve(self, reference: str, cwd: str | None = None):
         startup = self.startup
         if startup.final_stage is None or startup.context is None:
             return None
-        return startup.image.resolve(startup.final_stage, reference, workdir_at(startup.dockerfile,
-                                                                                startup.final_stage))
+        return startup.image.resolve(startup.final_stage, reference,
+                                     cwd or workdir_at(startup.dockerfile, startup.final_stage))
+
+    def _cwd(self, script: StartupScript) -> str | None:
+        """The folder a script runs its last commands in: WORKDIR, moved by its top-level `cd DIR`."""
+        startup = self.startup
+        if startup.final_stage is None:
+            return None
+        cwd = workdir_at(startup.dockerfile, startup.final_stage)
+        constants = {**self._image_scope(), **_constants(script.script, script.image_path)}
+        for item in script.script.body.items:
+            if isinstance(item, m.Command) and item.name == "cd" and len(item.words) == 2:
+                target = self._source_target(item.words[1], constants)
+                if not target:
+                    return None  # somewhere privlint cannot tell
+                cwd = posixpath.normpath(posixpath.join(cwd, target))
+        return cwd
 
     # -- build time -----------------------------------------------------------------------------
     def build_scripts(self) -> None:

@@ -8,10 +8,14 @@ from __future__ import annotations
 import re
 
 from privlint.programs import (
+    DAEMON_OPTIONS,
     DROP_TOOLS,
+    FOREGROUND_SERVERS,
     INIT_WRAPPERS,
+    PACKAGE_RUNNERS,
     PASS_THROUGH,
     SERVICE_STARTERS,
+    SERVING_SCRIPTS,
     SHELL_BUILTINS,
     SHORT_LIVED,
     SUDO_TOOLS,
@@ -74,11 +78,42 @@ class Launch:
             return False  # `--bind 0.0.0.0:80` left on a line of its own is no program
         if name in SERVICE_STARTERS or (self.program[0].value or "").startswith("/etc/init.d/"):
             return any(w.value in ("run", "foreground") for w in self.program[1:])  # they start a daemon, return
+        if name in PACKAGE_RUNNERS:
+            return self.package_script() in SERVING_SCRIPTS
         if name == "sleep":
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":
             return any((w.value or "").startswith(("-f", "-F", "--follow")) for w in self.program[1:])
         return name not in SHORT_LIVED and name not in SHELL_BUILTINS
+
+
+    def package_script(self) -> str | None:
+        """`npm start` → start, `npm run dev` → dev, `yarn dev` → dev; None for installs and builds."""
+        values = [w.value or "" for w in self.program[1:] if not (w.value or "").startswith("-")]
+        if not values:
+            return None
+        if values[0] in ("run", "run-script") and len(values) > 1:
+            return values[1]
+        return values[0]
+
+    def serves_in_foreground(self) -> bool:
+        """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""
+        if not self.program or self.program_name is None:
+            return False
+        if any((w.value or "") in DAEMON_OPTIONS for w in self.program[1:]):
+            return False
+        words = [basename(w.value) if w.kind == LITERAL else None for w in self.program]
+        for index, name in enumerate(words[:3]):  # the program, or the script an interpreter runs
+            runner = words[0] in ("python", "python3", "php", "bundle", "node", "ruby")
+            if name in FOREGROUND_SERVERS and (index == 0 or (runner and (index == 1 or words[1] in ("-m", "exec")))):
+                wanted = FOREGROUND_SERVERS[name]
+                if wanted is None:
+                    return True
+                rest = [w.value or "" for w in self.program[index + 1:]]
+                if name in PACKAGE_RUNNERS:
+                    return self.package_script() in wanted
+                return any(r in wanted or r.split("=", 1)[0] in wanted for r in rest)
+        return False
 
 
 def basename(value: str | None) -> str | None:
@@ -245,19 +280,19 @@ def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
         return j + 1 if j < n else None  # the user, then the command
     if name in _OPTION_TOOLS:
         return _options_then_command(name, words, i)
-    if name == "runuser":
-        j = i + 1
+    if name == "runuser":  # runuser [options] -u USER [options] [--] COMMAND
+        j, switches = i + 1, False
         while j < n:
             value = _word_value(words[j]) or ""
-            if value == "-u":
-                k = j + 2
-                if k < n and _word_value(words[k]) == "--":
-                    k += 1
-                return k
+            if value == "--":
+                j += 1
+                break
             if not value.startswith("-"):
-                return None
-            j += 1
-        return None
+                break
+            switches = switches or value in ("-u", "--user") or value.startswith("--user=")
+            j += 2 if value in ("-u", "--user", "-g", "--group", "-G", "--supp-group", "-s", "--shell",
+                                "-c", "--command", "-w", "--whitelist-environment") else 1
+        return j if switches and j < n else None
     return None
 
 

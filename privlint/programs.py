@@ -196,3 +196,30 @@ BASE_IMAGES = [
 
 #: A test of who runs the script: a drop under it is the official images' guard, not an opt-in.
 USER_CHECK = r"id\s+-u|id\s+-un|id\s+-nu|\$\{?EUID|\$\{?UID\b|whoami|\$\(id\)|\$\{?USER\b|getent|LOGNAME"
+
+#: Package-manager scripts that start the app and stay: `npm start`, `yarn dev` (npm forwards SIGTERM poorly).
+PACKAGE_RUNNERS = {"npm", "yarn", "pnpm", "bun"}
+SERVING_SCRIPTS = {"start", "dev", "serve", "start:prod", "start:dev", "preview", "watch"}
+
+#: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
+#: once the server has exited: (program name, sub-command or None for any).
+FOREGROUND_SERVERS = {
+    "gunicorn": None, "uvicorn": None, "hypercorn": None, "daphne": None, "uwsgi": None, "waitress-serve": None,
+    "apache2-foreground": None, "httpd-foreground": None, "redis-server": None, "postgres": None, "mysqld": None,
+    "mariadbd": None, "puma": None, "unicorn": None, "kafka-server-start.sh": None, "traefik": None,
+    "zookeeper-server-start.sh": None, "manage.py": {"runserver", "runserver_plus", "run_huey", "qcluster"},
+    "flask": {"run"}, "rails": {"s", "server"}, "streamlit": {"run"}, "jupyter": {"lab", "notebook", "server"},
+    "celery": {"worker", "beat"}, "caddy": {"run"}, "catalina.sh": {"run"}, "php": {"-S"},
+    "artisan": {"serve", "octane:start", "queue:work"}, "npm": SERVING_SCRIPTS, "yarn": SERVING_SCRIPTS,
+    "pnpm": SERVING_SCRIPTS, "nginx": {"-g"}, "supervisord": {"-n", "--nodaemon"}, "sshd": {"-D"},
+    "crond": {"-f"}, "php-fpm": {"-F", "--nodaemonize"}, "mlflow": {"server", "ui"}, "airflow": {"webserver",
+    "scheduler"}, "dotnet": None,
+}
+#: Options that send a server to the background: then it does not hold the shell.
+DAEMON_OPTIONS = {"--daemon", "--daemonize", "--detach", "--fork", "--background", "-daemon", "--daemonize=yes"}
+
+#: Files scripts source for their environment, which define no program privlint needs to see: a
+#: virtualenv's activate, the OS release file, shell profiles, nvm, conda, SDKMAN.
+ENVIRONMENT_FILES = ("*/bin/activate", "/etc/os-release", "/usr/lib/os-release", "/etc/profile", "*/.profile",
+                     "*/.bashrc", "*/.bash_profile", "/etc/environment", "*/nvm.sh", "*/conda.sh",
+                     "*/sdkman-init.sh", "*/.cargo/env", "*/rvm/scripts/rvm", "/etc/default/*", "*.env")

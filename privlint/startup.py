@@ -200,7 +200,8 @@ class Startup:
 
     @cached_property
     def chain_scripts(self) -> list[tuple[Instruction, m.Script]]:
-        """Shell-form ENTRYPOINT/CMD parsed as the `sh -c` scripts Docker turns them into."""
+        """Shell-form ENTRYPOINT/CMD parsed as the `sh -c` scripts Docker turns them into, and the string of
+        an exec-form `["sh", "-c", "..."]`, at its instruction's line."""
         result = []
         if self.final_stage is None or not posix_shell(self.final_stage):
             return result
@@ -208,7 +209,28 @@ class Startup:
             if instruction is not None and instruction.exec_form is None:
                 for source, offset in instruction_shell(self.dockerfile, instruction):
                     result.append((instruction, parse_script(self.dockerfile.path, source, offset)))
+        string = self.exec_form_shell_string()
+        if string is not None:
+            instruction, text = string
+            result.append((instruction, parse_script(self.dockerfile.path, text.replace("\n", " "),
+                                                     instruction.line - 1)))
         return result
+
+    def exec_form_shell_string(self) -> tuple[Instruction, str] | None:
+        """(instruction, text) of `["sh", "-c", "text"]` in the exec-form chain, looking through init wrappers."""
+        launch = self.chain_launch
+        if launch is None or launch.program_name not in SHELLS:
+            return None
+        values = [w.value or "" for w in launch.program[1:]]
+        for index, value in enumerate(values):
+            if not value.startswith("-"):
+                return None
+            if "c" in value.lstrip("-") and not value.startswith("--") and index + 1 < len(values):
+                text = values[index + 1]
+                cmd = self.chain.cmd
+                owner = cmd if cmd is not None and text in (cmd.exec_form or []) else (self.chain.entrypoint or cmd)
+                return (owner, text) if owner is not None else None
+        return None
 
     @cached_property
     def chain_analyses(self) -> list[tuple[Instruction, ScriptAnalysis]]:
@@ -297,7 +319,7 @@ class Startup:
     def program_reference(self) -> str | None:
         """The program the container starts, looking through init wrappers and `sh -c`/`bash script`."""
         launch = self.chain_launch
-        if launch is not None:
+        if launch is not None and self.exec_form_shell_string() is None:
             return script_of(launch.program)
         for _, analysis in self.chain_analyses:
             for end in analysis.path_ends():

@@ -68,3 +68,10 @@ def test_long_running_judgement():
     assert not launch_of("service cron start").is_long_running()
     assert not launch_of("pushd /srv").is_long_running()  # a builtin
     assert launch_of("time /usr/local/bin/bench").program_name == "bench"
+
+
+def test_runuser_options_around_the_user():
+    launch = launch_of('runuser -u jenkins -m -g docker -- /bin/bash /usr/local/bin/jenkins-agent "$@"')
+    assert launch.drop == "runuser" and launch.program_name == "bash"
+    assert launch_of("runuser -u app /srv/app").program_name == "app"
+    assert launch_of("runuser -l app").drop is None  # a login shell, no -u: no command handed over

@@ -18,10 +18,62 @@ def check(startup):
     for script in startup.pid1_scripts:
         if script.is_entrypoint:
             yield from _check_script(startup, script, reported)
+    yield from _check_shell_string(startup)
+
+
+def _foreground_servers(analysis, reported: set[int]):
+    """A server started in the foreground on a path that goes on: the shell waits for it as PID 1."""
+    ends = {id(end.command) for end in analysis.path_ends()}
+    for command in analysis.reachable_commands():
+        if id(command) in ends or id(command) in reported or command.background or command.is_test:
+            continue
+        place = analysis.place(command)
+        if place.condition or place.subshell or analysis.is_exec(command):
+            continue
+        launches = analysis.launches(command)
+        if not any(launch.serves_in_foreground() for launch in launches):
+            continue
+        reported.add(id(command))
+        yield RULE.at(command.path, command.line, command.column,
+                      f"{quote(command.text)} runs in the foreground: the shell waits, stays PID 1, and the lines "
+                      "after it only run once the server has exited" + _npm_note(launches),
+                      "Make it the last command and `exec` it; run what comes after it before it, or in the "
+                      "program's own shutdown hook", end_line=command.end_line, end_column=command.end_column)
+
+
+def _npm_note(launches) -> str:
+    if any(launch.program_name in ("npm", "yarn", "pnpm") for launch in launches):
+        return "; npm does not forward SIGTERM well either: `exec node ...` is better"
+    return ""
+
+
+def _check_shell_string(startup):
+    """`CMD ["sh", "-c", "migrate && gunicorn app"]`: the shell is PID 1 and waits unless the last command
+    is exec'd (a lone simple command is exec'd by the shell itself)."""
+    if startup.exec_form_shell_string() is None or startup.script is not None:
+        return
+    instruction, script = startup.chain_scripts[-1]
+    analysis = startup.analyse(script)
+    items = script.body.items
+    if len(items) == 1 and isinstance(items[0], Command):
+        return
+    for end in analysis.path_ends():
+        command = end.command
+        if not isinstance(command, Command) or end.how == "exec" or command.is_test:
+            continue
+        if not analysis.is_long_running(command):
+            continue
+        shown = " ".join(command.text.split())[:60]
+        yield RULE.at(startup.dockerfile.path, instruction.line, 1,
+                      f"{instruction.keyword}'s shell string ends with {quote(command.text)}, not exec'd: the "
+                      "shell stays PID 1 and `docker stop` will not reach it",
+                      f"Put exec before the last command inside the string: `... && exec {shown}`")
+        return
 
 
 def _check_script(startup, script, reported: set[int]):
     analysis = script.analysis
+    yield from _foreground_servers(analysis, reported)
     for end in analysis.path_ends():
         command = end.command
         if not isinstance(command, Command) or end.how == "exec" or command.is_test:
@@ -54,7 +106,7 @@ def _check_script(startup, script, reported: set[int]):
                           end_line=command.end_line, end_column=command.end_column)
             continue
         message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
-                   "PID 1 and `docker stop` will not reach it")
+                   "PID 1 and `docker stop` will not reach it" + _npm_note(analysis.launches(command)))
         edit, fix = _exec_fix(startup, script, analysis, command, end)
         yield RULE.at(command.path, command.line, command.column, message, fix,
                       end_line=command.end_line, end_column=command.end_column, edit=edit)
