@@ -394,15 +394,18 @@ def _context_sources(dockerfile) -> list[str]:
 
 
 def _repository_top(folder: str) -> str | None:
+    """The folder holding .git above `folder`; without one, the working directory when `folder` is below it."""
     current = os.path.abspath(folder)
+    here = os.getcwd()
+    fallback = here if current == here or current.startswith(here.rstrip(os.sep) + os.sep) else None
     for _ in range(64):
         if os.path.exists(os.path.join(current, ".git")):
             return current
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            return fallback
         current = parent
-    return None
+    return fallback
 
 
 def _constants(script: m.Script, image_path: str | None) -> dict:

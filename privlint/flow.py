@@ -42,7 +42,8 @@ class PathEnd:
 class Variables:
     """Constant assignments of the script, to read `${exec_cmd} "$@"` as the command it holds."""
 
-    def __init__(self, scripts: list[m.Script]):
+    def __init__(self, scripts: list[m.Script], environment: dict | None = None):
+        self.environment = environment or {}  # the image's ENV: what a script sees when it does not set it
         self.values: dict[str, list[m.Word | None]] = {}
         stack: list[m.Node] = [root for script in scripts
                                for root in [script.body] + [f.body for f in script.functions.values()]]
@@ -58,6 +59,10 @@ class Variables:
         head = 0
         while head < len(words) and words[head].kind == m.LITERAL and words[head].value in ("eval", "exec"):
             head += 1
+        if head < len(words) and words[head].kind == m.DYNAMIC:
+            path = self._path_word(words[head])
+            if path is not None:
+                words = words[:head] + [path] + words[head + 1:]
         if head >= len(words) or depth > 3 or words[head].kind != m.VAR:
             return [words]
         candidates = self.values.get(words[head].var or "")
@@ -69,6 +74,25 @@ class Variables:
             replacement = [literal] if words[head].quoted else split_words(literal)
             results += self.expand(words[:head] + replacement + words[head + 1:], depth + 1)
         return results[:MAX_EXPANSIONS] or [words]
+
+
+    def _path_word(self, word: m.Word) -> m.Word | None:
+        """`$APP_HOME/bin/server` as a literal when APP_HOME holds one constant (the script's, or ENV's)."""
+        match = _PATH_WORD.match(word.text)
+        if match is None:
+            return None
+        name, rest = match.group(1) or match.group(2), match.group(3)
+        candidates = self.values.get(name)
+        if candidates and len(candidates) == 1 and candidates[0] is not None and candidates[0].kind == m.LITERAL:
+            value = candidates[0].value
+        elif not candidates and self.environment.get(name):
+            value = self.environment[name]
+        else:
+            return None
+        return m.Word(word.text, m.LITERAL, value + rest)
+
+
+_PATH_WORD = re.compile(r'^"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(/[^$`"\\]*)"?$')
 
 
 def _iter_assignments(node: m.Node):
@@ -185,7 +209,8 @@ class ScriptAnalysis:
     """
 
     def __init__(self, script: m.Script, extra_drop_tools: frozenset[str] = frozenset(),
-                 sourced: dict[int, m.Script] | None = None, base_entrypoints: frozenset[str] = frozenset()):
+                 sourced: dict[int, m.Script] | None = None, base_entrypoints: frozenset[str] = frozenset(),
+                 environment: dict | None = None):
         self.script = script
         self.extra_drop_tools = extra_drop_tools
         self.base_entrypoints = base_entrypoints
@@ -194,7 +219,7 @@ class ScriptAnalysis:
         self.functions: dict[str, m.FunctionDef] = {}
         for each in self.scripts:
             self.functions.update(each.functions)
-        self.variables = Variables(self.scripts)
+        self.variables = Variables(self.scripts, environment)
         self.unread_sources: list[m.Command] = []  # `. FILE` privlint could not follow (set by the builder)
         self.too_deep: list[m.Command] = []  # calls nested past MAX_CALL_DEPTH
         self._launches: dict[int, list[Launch]] = {}

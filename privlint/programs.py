@@ -29,7 +29,9 @@ NEEDS_ROOT = {"dockerd", "dockerd-entrypoint.sh", "containerd", "buildkitd", "ku
 
 #: Interactive defaults of base and toolbox images: a shell or REPL with no script is no service.
 INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", "python3", "node", "irb",
-               "ruby", "php", "jshell", "ghci", "R", "julia", "iex", "erl", "lua", "perl", "pwsh", "bun", "deno"}
+               "ruby", "php", "jshell", "ghci", "R", "julia", "iex", "erl", "lua", "perl", "pwsh", "bun", "deno",
+               "pyspark", "spark-shell", "spark-sql", "sparkR", "ipython", "mongosh", "psql", "mysql", "redis-cli",
+               "sqlite3", "scala", "groovysh", "clojure", "lein"}
 
 #: Process supervisors: the tree starts as root by design and each service drops on its own.
 SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",

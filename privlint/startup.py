@@ -80,7 +80,8 @@ class Startup:
         """One analysis per script, shared by every rule that reads it (PL004/PL006/PL007 read RUNs)."""
         key = id(script)
         if key not in self._analyses:
-            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools, sourced, self.base_entrypoints)
+            self._analyses[key] = ScriptAnalysis(script, self.extra_drop_tools, sourced, self.base_entrypoints,
+                                                 self.environment)
         return self._analyses[key]
 
     @property
@@ -105,6 +106,16 @@ class Startup:
     @cached_property
     def final_stage(self) -> Stage | None:
         return self.dockerfile.final_stage if self.dockerfile else None
+
+    @cached_property
+    def environment(self) -> dict:
+        """The final stage's ENV (and ARG) values with a known value: what start-up scripts see."""
+        if self.dockerfile is None or self.final_stage is None:
+            return {}
+        from privlint.dockerfile import walk_stage
+
+        return {name: value for name, value in walk_stage(self.dockerfile, self.final_stage).env.items()
+                if value is not None}
 
     @cached_property
     def base(self) -> BaseImage | None:
