@@ -42,13 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         print("privlint: error: give at least one PATH (a Dockerfile, a script or a directory)", file=sys.stderr)
         return EXIT_ERROR
     try:
-        settings = _settings(args)
+        groups = _groups(args)
     except ConfigError as error:
         print(f"privlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    if settings.context is not None and not os.path.isdir(settings.context):
-        print(f"privlint: error: context {settings.context}: not a directory", file=sys.stderr)
-        return EXIT_ERROR
+    for settings, _, _ in groups:
+        if settings.context is not None and not os.path.isdir(settings.context):
+            print(f"privlint: error: context {settings.context}: not a directory", file=sys.stderr)
+            return EXIT_ERROR
+    if args.unsafe_fixes and not (args.fix or args.diff) and not args.quiet:
+        print("privlint: note: --unsafe-fixes does nothing without --fix or --diff", file=sys.stderr)
 
     stdin = None
     if "-" in args.paths:
@@ -59,10 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stdin, str):
             print(f"privlint: error: standard input: {stdin}", file=sys.stderr)
             return EXIT_ERROR
-    from privlint.lint import Linter
-
-    linter = Linter(settings, args.report_unused_ignores, stdin)
-    result = linter.lint_paths(args.paths, args.dockerfile, args.find_dockerfiles)
+    result, fails = _lint_groups(groups, args, stdin)
     if args.fix or args.diff:
         from privlint.fixes import fix, unified_diff
 
@@ -74,14 +74,43 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(unified_diff(outcome.changed))
             return EXIT_ERROR if outcome.errors or result.errors else (EXIT_FINDINGS if outcome.changed else EXIT_CLEAN)
         if outcome.changed:
-            result = linter.lint_paths(args.paths, args.dockerfile, args.find_dockerfiles)
+            result, fails = _lint_groups(groups, args, stdin)
         if not args.quiet:
             print(f"privlint: fixed {outcome.applied} finding{'s' if outcome.applied != 1 else ''} "
                   f"in {len(outcome.changed)} file{'s' if len(outcome.changed) != 1 else ''}", file=sys.stderr)
         if outcome.errors:
             result.errors += [InputError(path, message) for path, message in outcome.errors]
     result.findings.sort(key=lambda finding: finding.sort_key)
-    return _report(args, result, settings)
+    code = EXIT_ERROR if result.errors else (EXIT_FINDINGS if fails else EXIT_CLEAN)
+    return _report(args, result, code)
+
+
+def _groups(args) -> list[tuple[Settings, list[str], list[str]]]:
+    """(settings, paths, forced Dockerfiles) per configuration file: each path takes the nearest one above
+    it, as ruff does; --config or --isolated give every path the same settings."""
+    from privlint.config import find_config
+
+    if args.config or args.isolated:
+        return [(_settings(args, args.config), list(args.paths), list(args.dockerfile))]
+    grouped: dict[str | None, tuple[list[str], list[str]]] = {}
+    for kind, path in [("path", p) for p in args.paths] + [("dockerfile", p) for p in args.dockerfile]:
+        start = os.getcwd() if path == "-" else (path if os.path.isdir(path) else os.path.dirname(path) or ".")
+        found = find_config(start) if os.path.isdir(start) else find_config(os.getcwd())
+        paths, forced = grouped.setdefault(found, ([], []))
+        (paths if kind == "path" else forced).append(path)
+    return [(_settings(args, found, searched=True), paths, forced) for found, (paths, forced) in grouped.items()]
+
+
+def _lint_groups(groups, args, stdin):
+    """Lint each group under its settings; (merged result, whether a finding fails its group's fail-on)."""
+    from privlint.lint import Linter, Result
+
+    result, fails = Result(), False
+    for settings, paths, forced in groups:
+        part = Linter(settings, args.report_unused_ignores, stdin).lint_paths(paths, forced, args.find_dockerfiles)
+        fails = fails or any(f.suppressed is None and settings.fails(f.severity) for f in part.findings)
+        result.extend(part)
+    return result, fails
 
 
 def _read_stdin(name: str):
@@ -97,28 +126,24 @@ def _read_stdin(name: str):
         return str(error)
 
 
-def _settings(args) -> Settings:
-    """Configuration file (unless --isolated), then the command line on top."""
-    from privlint.config import check_rule_ids, find_config, load_config
+def _settings(args, path: str | None = None, searched: bool = False) -> Settings:
+    """The configuration file's settings (none with --isolated), then the command line on top."""
+    from privlint.config import check_rule_ids, load_config
     from privlint.rules import RULES
 
     all_ids = list(RULES)
     settings = Settings()
-    if args.config:
-        settings = load_config(args.config, all_ids)
-    elif not args.isolated:
-        found = find_config(os.getcwd())
-        if found:
-            settings = load_config(found, all_ids)
+    if path and (args.config or searched) and not args.isolated:
+        settings = load_config(path, all_ids)
+    flags = {}
     for option in ("select", "extend_select", "ignore"):
         value = getattr(args, option)
         if value is not None:
             ids = [part.strip() for part in value.split(",") if part.strip()]
             check_rule_ids(ids, all_ids, f"--{option.replace('_', '-')}")
-            if option == "select":
-                settings.select = ids
-            else:
-                getattr(settings, option).extend(ids)
+            flags[option] = ids
+    if flags:
+        settings.command_line = (flags.get("select"), flags.get("extend_select", []), flags.get("ignore", []))
     if args.fail_on:
         settings.fail_on = args.fail_on
     settings.exclude += args.exclude
@@ -129,7 +154,7 @@ def _settings(args) -> Settings:
     return settings
 
 
-def _report(args, result, settings) -> int:
+def _report(args, result, code: int) -> int:
     from privlint import report
 
     name = args.format
@@ -141,7 +166,6 @@ def _report(args, result, settings) -> int:
         else:
             name = "text"
     shown = result if name == "sarif" else result.without_suppressed()
-    code = exit_code(result, settings)
     if args.output is None:
         report.get(name).render(shown, sys.stdout, _Options(args, sys.stdout, name))
         return code
@@ -180,15 +204,6 @@ def _catalogue_command(command: str, rest: list[str]) -> int:
         Console().print(Markdown(text))
     else:
         sys.stdout.write(text)
-    return EXIT_CLEAN
-
-
-def exit_code(result, settings: Settings | None = None) -> int:
-    settings = settings or Settings()
-    if result.errors:
-        return EXIT_ERROR
-    if any(f.suppressed is None and settings.fails(f.severity) for f in result.findings):
-        return EXIT_FINDINGS
     return EXIT_CLEAN
 
 

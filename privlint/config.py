@@ -33,11 +33,19 @@ class Settings:
     disable_ignore_pragma: bool = False
     max_file_size: int | None = None
     source: str | None = None  # the file the settings came from
+    command_line: tuple | None = None  # (select or None, extend-select, ignore) given as flags: they win
 
     def enabled_rules(self, all_ids: list[str]) -> list[str]:
+        """The file's selection, then the command line's on top of it (as ruff does): a flag wins."""
         chosen = set(_expand(self.select, all_ids)) if self.select is not None else set(all_ids)
         chosen |= set(_expand(self.extend_select, all_ids))
         chosen -= set(_expand(self.ignore, all_ids))
+        if self.command_line is not None:
+            select, extend, ignore = self.command_line
+            if select is not None:
+                chosen = set(_expand(select, all_ids))
+            chosen |= set(_expand(extend, all_ids))
+            chosen -= set(_expand(ignore, all_ids))
         return [rule_id for rule_id in all_ids if rule_id in chosen]
 
     def fails(self, severity: Severity) -> bool:
@@ -88,8 +96,9 @@ def _has_privlint_table(path: str) -> bool:
 
 def load_config(path: str, all_ids: list[str]) -> Settings:
     data = _read_toml(path)
-    if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("privlint", {})
+    if os.path.basename(path) == "pyproject.toml" or (set(data) == {"tool"} and isinstance(data["tool"], dict)
+                                                       and "privlint" in data["tool"]):
+        table = data.get("tool", {}).get("privlint", {})  # .privlint.toml may hold the same [tool.privlint]
     else:
         table = data
     if not isinstance(table, dict):

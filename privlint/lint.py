@@ -180,6 +180,9 @@ class Linter:
         relative = os.path.relpath(path).replace(os.sep, "/")
         parts = relative.split("/")
         candidates = {path, relative} | {"/".join(parts[i:]) for i in range(len(parts))}
+        if self.settings.source:  # patterns of a configuration file are relative to its folder
+            candidates.add(os.path.relpath(os.path.abspath(path), os.path.dirname(self.settings.source))
+                           .replace(os.sep, "/"))
         return any(fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, pattern.rstrip("/") + "/*")
                    for pattern in self.settings.exclude for candidate in candidates)
 

@@ -116,3 +116,28 @@ def test_github_format_and_auto_detection(project, capsys, monkeypatch):
     assert lines[0].startswith("::warning file=Dockerfile,line=3,col=1,")
     assert any(line.startswith("::error file=entrypoint.sh,line=2,col=1,") and "title=PL001 sudo-in-entrypoint::"
                in line for line in lines)
+
+
+def test_configuration_is_found_from_each_linted_path_and_flags_win(tmp_path, capsys, monkeypatch):
+    from privlint.cli import main
+
+    for name in ("one", "two"):
+        folder = tmp_path / name / "svc"
+        folder.mkdir(parents=True)
+        (folder / "Dockerfile").write_text("FROM debian\nUSER nobody\nCMD python app.py\n")
+    (tmp_path / "one" / ".privlint.toml").write_text('[tool.privlint]\nignore = ["PL005"]\n')
+    (tmp_path / "two" / ".privlint.toml").write_text('exclude = ["svc/*"]\n')
+    monkeypatch.chdir(tmp_path)
+    code = main(["--format", "text", "one/svc/Dockerfile", "two"])
+    out = capsys.readouterr().out
+    assert code == 0 and out == ""  # one: PL005 ignored by its file; two: excluded relative to its file
+    code = main(["--format", "text", "--select", "PL005", "one/svc/Dockerfile"])
+    assert "one/svc/Dockerfile:3:1: PL005" in capsys.readouterr().out  # the flag wins over the file's ignore
+
+
+def test_unsafe_fixes_alone_says_it_does_nothing(tmp_path, capsys):
+    from privlint.cli import main
+
+    (tmp_path / "Dockerfile").write_text("FROM debian\nUSER nobody\nCMD [\"app\"]\n")
+    assert main(["--isolated", "--unsafe-fixes", str(tmp_path / "Dockerfile")]) == 0
+    assert "--unsafe-fixes does nothing without --fix or --diff" in capsys.readouterr().err
