@@ -21,7 +21,7 @@ OPTIONS = [
     (("--dockerfile",), APPEND, "FILE", "lint FILE as a Dockerfile whatever its name (repeatable)", ""),
     (("--stdin-filename",), VALUE, "NAME", "the name of the file read from standard input (`privlint -`)", ""),
     (("--context",), VALUE, "DIR", "build context for COPY/ADD (default: the Dockerfile's folder)", ""),
-    (("--format",), VALUE, FORMATS, "output format (auto: github under GitHub Actions, rich on a terminal, "
+    (("--format", "-f"), VALUE, FORMATS, "output format (auto: github under GitHub Actions, rich on a terminal, "
                                     "else text)", ""),
     (("--output", "-o"), VALUE, "FILE", "write the report to FILE (the summary is still printed)", ""),
     (("--no-color",), FLAG, None, "no colours (also set by NO_COLOR)", ""),

@@ -154,6 +154,14 @@ def _settings(args, path: str | None = None, searched: bool = False) -> Settings
     return settings
 
 
+def _errors_to_stderr(result) -> None:
+    """Every file that could not be read or linted gets a line on stderr, whatever the format and -q."""
+    from privlint.report.safe import printable
+
+    for error in result.errors:
+        print(printable(f"privlint: error: {error.path}: {error.message}"), file=sys.stderr)
+
+
 def _report(args, result, code: int) -> int:
     from privlint import report
 
@@ -168,6 +176,7 @@ def _report(args, result, code: int) -> int:
     shown = result if name == "sarif" else result.without_suppressed()
     if args.output is None:
         report.get(name).render(shown, sys.stdout, _Options(args, sys.stdout, name))
+        _errors_to_stderr(result)
         return code
     try:
         with open(args.output, "w", encoding="utf-8", newline="\n") as stream:
@@ -175,6 +184,7 @@ def _report(args, result, code: int) -> int:
     except OSError as error:
         print(f"privlint: error: cannot write {args.output}: {error.strerror}", file=sys.stderr)
         return EXIT_ERROR
+    _errors_to_stderr(result)
     if not args.quiet:
         print(result.summary() + f"; report written to {args.output}", file=sys.stderr)
     return code
@@ -190,12 +200,15 @@ def _catalogue_command(command: str, rest: list[str]) -> int:
             rule = module.RULE
             print(f"{rule.id}  {rule.name:<26} {rule.severity.label:<8} {rule.summary}")
         return EXIT_CLEAN
-    if len(rest) != 1 or rest[0].upper() not in RULES:
-        print(f"privlint: error: explain takes one rule id ({', '.join(RULES)})", file=sys.stderr)
+    names = {module.RULE.name: rule_id for rule_id, module in RULES.items()}
+    wanted = rest[0].upper() if len(rest) == 1 and rest[0].upper() in RULES else names.get(rest[0]) if rest else None
+    if len(rest) != 1 or wanted is None:
+        print(f"privlint: error: explain takes one rule id or name ({', '.join(RULES)}, or e.g. missing-exec)",
+              file=sys.stderr)
         return EXIT_ERROR
-    text = page(rest[0])
+    text = page(wanted)
     if text is None:
-        print(f"privlint: error: the page of {rest[0].upper()} is missing from this installation", file=sys.stderr)
+        print(f"privlint: error: the page of {wanted} is missing from this installation", file=sys.stderr)
         return EXIT_ERROR
     if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
         from rich.console import Console

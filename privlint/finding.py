@@ -71,3 +71,8 @@ class Note:
 
     path: str
     message: str
+
+
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`, `0 infos`: every summary says it the same way."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -15,7 +15,7 @@ from privlint.rules import RULES, pl901_unused_suppression
 from privlint.source import MAX_FILE_BYTES, SourceText
 from privlint.startup import Startup
 from privlint.suppress import apply as apply_suppressions
-from privlint.suppress import find_pragmas
+from privlint.suppress import find_pragmas, malformed_pragmas
 
 
 @record
@@ -42,13 +42,13 @@ class Result:
         return replace(self, findings=[f for f in self.findings if f.suppressed is None])
 
     def summary(self) -> str:
-        from privlint.finding import Severity
+        from privlint.finding import Severity, plural
 
         counts = {s: sum(1 for f in self.findings if f.severity == s and f.suppressed is None) for s in Severity}
-        text = (f"{self.files} file{'s' if self.files != 1 else ''} checked: "
-                f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos")
+        text = (f"{plural(self.files, 'file')} checked: {plural(counts[Severity.ERROR], 'error')}, "
+                f"{plural(counts[Severity.WARNING], 'warning')}, {plural(counts[Severity.INFO], 'info')}")
         if self.errors:
-            text += f"; {len(self.errors)} not read"
+            text += f"; {plural(len(self.errors), 'file')} not read"
         return text
 
     def extend(self, other: "Result") -> None:
@@ -253,6 +253,11 @@ class Linter:
         findings = [replace(f, severity=overrides[f.rule]) if f.rule in overrides else f for f in findings]
         if self.settings.disable_ignore_pragma:
             return findings
+        for path, lines in result.sources.items():
+            for line, text in malformed_pragmas(lines):
+                result.notes.append(Note(path, f"line {line}: `{text}` is not a pragma privlint reads (it silences "
+                                               "nothing): write `# privlint ignore=PL003` or `# privlint global "
+                                               "ignore=PL003`"))
         pragmas = [p for path, lines in result.sources.items() for p in find_pragmas(path, lines)]
         if not pragmas:
             return findings

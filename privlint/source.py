@@ -41,7 +41,7 @@ def read_source(path: str, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
     except IsADirectoryError:
         raise UnreadableFile("is a directory") from None
     except FileNotFoundError:
-        raise UnreadableFile("no such file") from None
+        raise UnreadableFile("no such file or directory") from None
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except OSError as error:

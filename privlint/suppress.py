@@ -27,6 +27,21 @@ class Pragma:
     used: set[str] = factory(set)
 
 
+_ATTEMPT = re.compile(r"#[ \t]*privlint\b:?[ \t]*(?:global[ \t]+)?(?:ignore|disable|noqa|skip)\b[^\n]*")
+
+
+def malformed_pragmas(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, text) of comments that try to be a pragma but are not one (`# privlint ignore PL003`)."""
+    found = []
+    for number, text in enumerate(lines, start=1):
+        if "privlint" not in text:
+            continue
+        attempt = _ATTEMPT.search(text)
+        if attempt and not PRAGMA.search(text):
+            found.append((number, attempt.group(0).strip()[:80]))
+    return found
+
+
 def find_pragmas(path: str, lines: list[str]) -> list[Pragma]:
     pragmas = []
     for number, text in enumerate(lines, start=1):

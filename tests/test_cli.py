@@ -283,3 +283,50 @@ def test_standard_input_dockerfile_and_script(monkeypatch, capsys):
     feed("\x00\x01binary")
     code, _, err = run(["-"], capsys)
     assert code == 2 and "standard input" in err
+
+
+def test_everyday_flags_names_and_wording(tmp_path, capsys, monkeypatch):
+    code, out, _ = run(["explain", "missing-exec"], capsys)
+    assert code == 0 and out.startswith("# PL002 missing-exec")
+    dockerfile = make_image(tmp_path / "img")
+    code, out, _ = run(["--isolated", "-f", "text", str(dockerfile)], capsys)
+    assert code == 1 and "PL002 [error]" in out
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    code, out, err = run(["--isolated", "-f", "text", str(tmp_path / "missing"), str(dockerfile)], capsys)
+    assert code == 2 and "privlint: error: " in err and "no such file or directory" in err
+
+
+def test_quiet_hides_detail_never_errors_and_summaries_agree_in_number(tmp_path, capsys):
+    dockerfile = make_image(tmp_path / "img")
+    code, out, err = run(["--isolated", "-q", "-f", "rich", "--no-color", str(dockerfile), str(tmp_path / "gone")],
+                         capsys)
+    assert code == 2
+    assert "PL002 [error]" in out and "fix:" not in out and "checked" not in out
+    assert f"privlint: error: {tmp_path / 'gone'}: no such file or directory" in err
+    code, out, _ = run(["--isolated", "-f", "rich", "--no-color", str(dockerfile)], capsys)
+    assert "2 files checked: 1 error, 0 warnings, 0 infos" in out
+
+
+def test_no_color_means_no_styling_at_all(tmp_path, capsys, monkeypatch):
+    from privlint import cli
+
+    real = cli._Options
+
+    class Terminal(real):
+        def __init__(self, *args, **kwargs):
+            real.__init__(self, *args, **kwargs)
+            self.force_terminal = True
+
+    monkeypatch.setattr(cli, "_Options", Terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    run(["--isolated", "-f", "rich", str(make_image(tmp_path / "img"))], capsys)
+    code, out, _ = run(["--isolated", "-f", "rich", str(make_image(tmp_path / "img"))], capsys)
+    assert "PL002" in out and "\x1b[" not in out
+
+
+def test_malformed_pragma_is_reported(tmp_path, capsys):
+    script = tmp_path / "entrypoint.sh"
+    script.write_text('#!/bin/sh\n# privlint ignore PL002\ngosu app "$@"\n')
+    code, report = run_json(["--isolated", str(script)], capsys)
+    assert [f["rule"] for f in report["findings"]] == ["PL002"]
+    assert any("line 2: `# privlint ignore PL002` is not a pragma" in note["message"] for note in report["notes"])

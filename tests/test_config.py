@@ -105,7 +105,7 @@ def test_output_file_and_summary_on_stderr(project, capsys):
     code = main(["--format", "sarif", "--output", "out.sarif", "Dockerfile"])
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
-    assert "report written to out.sarif" in err and "2 errors, 1 warnings" in err
+    assert "report written to out.sarif" in err and "2 errors, 1 warning," in err
     assert json.loads((project / "out.sarif").read_text())["version"] == "2.1.0"
 
 

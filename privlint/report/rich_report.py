@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from privlint.finding import Severity
+from privlint.finding import Severity, plural
 from privlint.report.safe import printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -18,7 +18,8 @@ def render(result, stream, options) -> None:
     from rich.text import Text
 
     console = Console(file=stream, no_color=options.no_color, highlight=False, soft_wrap=True,
-                      force_terminal=options.force_terminal)
+                      force_terminal=options.force_terminal,
+                      color_system=None if options.no_color else "auto")  # NO_COLOR: no styling at all
     by_file = defaultdict(list)
     for finding in result.findings:
         by_file[finding.path].append(finding)
@@ -33,6 +34,8 @@ def render(result, stream, options) -> None:
                 header.append("[*] ", style="bold green")
             header.append(printable(finding.message))
             console.print(header)
+            if options.quiet:
+                continue
             if 0 < finding.line <= len(lines):
                 source = printable(lines[finding.line - 1].expandtabs(4))
                 indent = len(source) - len(source.lstrip())
@@ -44,20 +47,16 @@ def render(result, stream, options) -> None:
         console.print()
     if options.quiet:
         return
-    for error in result.errors:
-        console.print(Text(printable(f"{error.path}: error: {error.message}"), style="bold red"))
     for note in result.notes:
         console.print(Text(printable(f"{note.path}: note: {note.message}"), style="cyan"))
     counts = Counter(f.severity for f in result.findings)
-    summary = Text(f"{result.files} file{'s' if result.files != 1 else ''} checked: ")
+    summary = Text(f"{plural(result.files, 'file')} checked: ")
     parts = [(counts[s], s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
     for index, (count, severity) in enumerate(parts):
-        summary.append(f"{count} {severity.label}{'s' if count != 1 else ''}",
-                       style=_STYLE[severity] if count else None)
+        summary.append(plural(count, severity.label), style=_STYLE[severity] if count else None)
         summary.append(", " if index < 2 else "")
     if result.errors:
-        summary.append(f"; {len(result.errors)} file{'s' if len(result.errors) != 1 else ''} not read",
-                       style="bold red")
+        summary.append(f"; {plural(len(result.errors), 'file')} not read", style="bold red")
     fixable = sum(1 for f in result.findings if f.fixable)
     if fixable:
         summary.append(f"; [*] {fixable} fixable with `privlint --fix`", style="green")

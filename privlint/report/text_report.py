@@ -12,7 +12,5 @@ def render(result, stream, options) -> None:
                                f"[{finding.severity.label}] {mark}{finding.message}") + "\n")
     if options.quiet:
         return
-    for error in result.errors:
-        stream.write(printable(f"{error.path}: error: {error.message}") + "\n")
     for note in result.notes:
         stream.write(printable(f"{note.path}: note: {note.message}") + "\n")
