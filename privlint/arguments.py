@@ -13,12 +13,14 @@ import sys
 
 FLAG, VALUE, APPEND = "flag", "value", "append"
 
-FORMATS = ("auto", "rich", "text", "json", "sarif", "github")
+from privlint.report import FORMATS  # noqa: E402 - the reporters' names, kept beside them
+
 FAIL_ON = ("error", "warning", "info", "never")
 
 #: (names, kind, metavar or choices, help, section)
 OPTIONS = [
     (("--dockerfile",), APPEND, "FILE", "lint FILE as a Dockerfile whatever its name (repeatable)", ""),
+    (("--entrypoint",), VALUE, "FILE", "lint FILE as the entrypoint script of the one Dockerfile given", ""),
     (("--stdin-filename",), VALUE, "NAME", "the name of the file read from standard input (`privlint -`)", ""),
     (("--context",), VALUE, "DIR", "build context for COPY/ADD (default: the Dockerfile's folder)", ""),
     (("--format", "-f"), VALUE, FORMATS, "output format (auto: github under GitHub Actions, rich on a terminal, "

@@ -107,7 +107,8 @@ def _lint_groups(groups, args, stdin):
 
     result, fails = Result(), False
     for settings, paths, forced in groups:
-        part = Linter(settings, args.report_unused_ignores, stdin).lint_paths(paths, forced, args.find_dockerfiles)
+        part = Linter(settings, args.report_unused_ignores, stdin).lint_paths(paths, forced, args.find_dockerfiles,
+                                                                              args.entrypoint)
         fails = fails or any(f.suppressed is None and settings.fails(f.severity) for f in part.findings)
         result.extend(part)
     return result, fails

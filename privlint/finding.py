@@ -53,6 +53,16 @@ class Finding:
         return self.edit is not None and self.edit.safe
 
     @property
+    def applicability(self) -> str | None:
+        """"safe" (`--fix`), "unsafe" (`--fix --unsafe-fixes`), or None when there is no fix."""
+        return None if self.edit is None else ("safe" if self.edit.safe else "unsafe")
+
+    @property
+    def mark(self) -> str:
+        """`[*]` safe fix, `[~]` unsafe fix (explained in the summary), '' none."""
+        return {"safe": "[*]", "unsafe": "[~]"}.get(self.applicability, "")
+
+    @property
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)
 
@@ -71,6 +81,17 @@ class Note:
 
     path: str
     message: str
+
+
+def fix_summary(findings) -> str:
+    """`[*] 2 fixable with privlint --fix; [~] 1 more with --unsafe-fixes`, or '' when nothing is fixable."""
+    safe = sum(1 for f in findings if f.applicability == "safe" and f.suppressed is None)
+    unsafe = sum(1 for f in findings if f.applicability == "unsafe" and f.suppressed is None)
+    parts = [f"[*] {safe} fixable with `privlint --fix`"] if safe else []
+    if unsafe:
+        parts.append(f"[~] {unsafe} {'more' if safe else 'fixable'} with `privlint --fix --unsafe-fixes` (they may "
+                     "change behaviour: check them)")
+    return "; ".join(parts)
 
 
 def plural(count: int, word: str) -> str:

@@ -42,14 +42,15 @@ class Result:
         return replace(self, findings=[f for f in self.findings if f.suppressed is None])
 
     def summary(self) -> str:
-        from privlint.finding import Severity, plural
+        from privlint.finding import Severity, fix_summary, plural
 
         counts = {s: sum(1 for f in self.findings if f.severity == s and f.suppressed is None) for s in Severity}
         text = (f"{plural(self.files, 'file')} checked: {plural(counts[Severity.ERROR], 'error')}, "
                 f"{plural(counts[Severity.WARNING], 'warning')}, {plural(counts[Severity.INFO], 'info')}")
         if self.errors:
             text += f"; {plural(len(self.errors), 'file')} not read"
-        return text
+        fixes = fix_summary(self.findings)
+        return text + (f"; {fixes}" if fixes else "")
 
     def extend(self, other: "Result") -> None:
         self.findings += other.findings
@@ -89,7 +90,7 @@ class Linter:
 
     # -- planning --------------------------------------------------------------------------
     def lint_paths(self, paths: list[str], forced_dockerfiles: list[str],
-                   find_dockerfiles_for_scripts: bool = False) -> Result:
+                   find_dockerfiles_for_scripts: bool = False, entrypoint: str | None = None) -> Result:
         """Sort the command line's paths into start-ups and lint each, Dockerfiles first."""
         from privlint.discover import find_dockerfiles
 
@@ -120,7 +121,13 @@ class Linter:
         context = self.settings.context
         if find_dockerfiles_for_scripts:
             return self._lint_with_owning_dockerfiles(dockerfiles, scripts, result)
-        if len(dockerfiles) == 1 and scripts:  # `privlint Dockerfile entrypoint.sh [more.sh ...]`
+        if entrypoint is not None:  # `--entrypoint FILE`: paired explicitly with the one Dockerfile
+            if len(dockerfiles) != 1:
+                result.errors.append(InputError(entrypoint, "--entrypoint needs exactly one Dockerfile to pair with"))
+                return result
+            result.extend(self.lint_job(Job(dockerfiles[0], entrypoint, context)))
+            dockerfiles = []
+        elif len(dockerfiles) == 1 and scripts:  # `privlint Dockerfile entrypoint.sh [more.sh ...]`
             result.extend(self.lint_job(Job(dockerfiles[0], scripts[0], context)))
             scripts = scripts[1:]
             dockerfiles = []

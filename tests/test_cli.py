@@ -50,8 +50,8 @@ def test_json_document_shape(tmp_path, capsys):
     assert report["version"]
     finding = report["findings"][0]
     assert set(finding) == {"rule", "name", "severity", "path", "line", "column", "end_line", "message", "fix",
-                            "fixable"}
-    assert finding["fixable"] is True
+                            "fixable", "fix_applicability"}
+    assert finding["fixable"] is True and finding["fix_applicability"] == "safe"
     assert (finding["rule"], finding["name"], finding["severity"]) == ("PL002", "missing-exec", "error")
     assert report["errors"] == []
 
@@ -330,3 +330,35 @@ def test_malformed_pragma_is_reported(tmp_path, capsys):
     code, report = run_json(["--isolated", str(script)], capsys)
     assert [f["rule"] for f in report["findings"]] == ["PL002"]
     assert any("line 2: `# privlint ignore PL002` is not a pragma" in note["message"] for note in report["notes"])
+
+
+def test_entrypoint_flag_pairs_and_extra_scripts_are_linted_in_their_own_right(tmp_path, capsys):
+    dockerfile = make_image(tmp_path / "img", GOOD_SCRIPT)
+    other = tmp_path / "img" / "other.sh"
+    other.write_text(BAD_SCRIPT)
+    third = tmp_path / "img" / "third.sh"
+    third.write_text('#!/bin/sh\nsudo -u app /srv/app\n')
+    code, report = run_json(["--isolated", "--entrypoint", str(other), str(dockerfile)], capsys)
+    assert [(f["rule"], os.path.basename(f["path"]), f["line"]) for f in report["findings"]] == [
+        ("PL002", "other.sh", 4)]
+    code, report = run_json(["--isolated", str(dockerfile), str(other), str(third)], capsys)
+    found = sorted((f["rule"], os.path.basename(f["path"])) for f in report["findings"])
+    assert ("PL002", "other.sh") in found and ("PL001", "third.sh") in found  # third.sh: not reduced to PL900
+    second = make_image(tmp_path / "img2", GOOD_SCRIPT)
+    code, _, err = run(["--isolated", "--entrypoint", str(other), str(dockerfile), str(second)], capsys)
+    assert code == 2 and "--entrypoint needs exactly one Dockerfile" in err
+
+
+def test_gitlab_code_quality_report(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_image(tmp_path / "img")
+    code, out, _ = run(["--isolated", "-f", "gitlab", "img/Dockerfile"], capsys)
+    issues = json.loads(out)
+    assert code == 1 and len(issues) == 1
+    issue = issues[0]
+    assert issue["check_name"] == "PL002 missing-exec" and issue["severity"] == "major"
+    assert issue["location"] == {"path": "img/entrypoint.sh", "lines": {"begin": 4, "end": 4}}
+    script = tmp_path / "img" / "entrypoint.sh"
+    script.write_text("# a comment above\n" + script.read_text())
+    _, moved, _ = run(["--isolated", "-f", "gitlab", "img/Dockerfile"], capsys)
+    assert json.loads(moved)[0]["fingerprint"] == issue["fingerprint"]  # lines inserted above: same finding

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from privlint.cli import main
 
-FORMATS = ["text", "json", "sarif", "rich", "github"]
+FORMATS = ["text", "json", "sarif", "rich", "github", "gitlab"]
 #: CI runs a meaningful number of examples in seconds; set PRIVLINT_FUZZ_EXAMPLES higher to dig deeper.
 EXAMPLES = int(os.environ.get("PRIVLINT_FUZZ_EXAMPLES", "150"))
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -64,7 +64,7 @@ def _run_all_formats(folder: Path, args: list[str]) -> None:
                 code = main(["--isolated", "--no-color", "--format", name, *args])
             assert code in (0, 1, 2), (name, code)
             text = out.getvalue()
-            if name in ("json", "sarif"):
+            if name in ("json", "sarif", "gitlab"):
                 document = json.loads(text)
                 if name == "sarif":
                     assert document["version"] == "2.1.0"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-FORMATS = ("auto", "rich", "text", "json", "sarif", "github")
+FORMATS = ("auto", "rich", "text", "json", "sarif", "github", "gitlab")
 
 
 def get(name: str):
@@ -12,6 +12,8 @@ def get(name: str):
         from privlint.report import github_report as module
     elif name == "sarif":
         from privlint.report import sarif_report as module
+    elif name == "gitlab":
+        from privlint.report import gitlab_report as module
     elif name == "rich":
         from privlint.report import rich_report as module
     else:

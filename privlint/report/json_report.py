@@ -14,7 +14,7 @@ def render(result, stream, options) -> None:
             {
                 "rule": f.rule, "name": f.name, "severity": f.severity.label, "path": f.path,
                 "line": f.line, "column": f.column, "end_line": f.end_line, "message": f.message, "fix": f.fix,
-                "fixable": f.fixable,
+                "fixable": f.fixable, "fix_applicability": f.applicability,
             }
             for f in result.findings
         ],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from privlint.finding import Severity, plural
+from privlint.finding import Severity, fix_summary, plural
 from privlint.report.safe import printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -30,8 +30,8 @@ def render(result, stream, options) -> None:
             header = Text(f"  {finding.line}:{finding.column} ")
             header.append(finding.rule, style=_STYLE[finding.severity])
             header.append(f" [{finding.severity.label}] ", style=_STYLE[finding.severity])
-            if finding.fixable:
-                header.append("[*] ", style="bold green")
+            if finding.mark:
+                header.append(f"{finding.mark} ", style="bold green" if finding.fixable else "yellow")
             header.append(printable(finding.message))
             console.print(header)
             if options.quiet:
@@ -57,9 +57,9 @@ def render(result, stream, options) -> None:
         summary.append(", " if index < 2 else "")
     if result.errors:
         summary.append(f"; {plural(len(result.errors), 'file')} not read", style="bold red")
-    fixable = sum(1 for f in result.findings if f.fixable)
-    if fixable:
-        summary.append(f"; [*] {fixable} fixable with `privlint --fix`", style="green")
+    fixes = fix_summary(result.findings)
+    if fixes:
+        summary.append(f"; {fixes}", style="green")
     console.print(summary)
 
 

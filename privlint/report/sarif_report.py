@@ -7,13 +7,13 @@ so inserting lines above a finding keeps the alert the same.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from urllib.parse import quote
 
 from privlint import __url__, __version__
 from privlint.finding import Severity
+from privlint.report.fingerprint import fingerprint, line_text, relative
 
 SRCROOT = "%SRCROOT%"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -78,8 +78,7 @@ def _descriptor(rule) -> dict:
 
 
 def _result(finding, rule_index, sources, root, occurrences) -> dict:
-    lines = sources.get(finding.path, [])
-    text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+    text = line_text(finding, sources)
     region = {"startLine": finding.line, "startColumn": finding.column}
     end_line = finding.end_line or finding.line
     region["endLine"] = end_line
@@ -87,8 +86,6 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
         region["endColumn"] = finding.end_column
     elif end_line == finding.line and len(text) + 1 > finding.column:
         region["endColumn"] = len(text) + 1  # the rest of the line
-    key = _line_hash(finding.rule, _relative(finding.path, root), text)
-    occurrences[key] = occurrences.get(key, 0) + 1
     result = {
         "ruleId": finding.rule,
         "level": _LEVEL[finding.severity],
@@ -97,7 +94,7 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
             "artifactLocation": _artifact(finding.path, root),
             "region": region,
         }}],
-        "partialFingerprints": {"primaryLocationLineHash": f"{key}:{occurrences[key]}"},
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint(finding, sources, root, occurrences)},
     }
     if rule_index is not None:
         result["ruleIndex"] = rule_index
@@ -109,22 +106,11 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
     return result
 
 
-def _line_hash(rule: str, path: str, line_text: str) -> str:
-    normalised = " ".join(line_text.split())
-    return hashlib.sha256(f"{rule}\0{path}\0{normalised}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-
-
-def _relative(path: str, root: str) -> str:
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, root)
-    return absolute if relative.startswith("..") else relative
-
-
 def _artifact(path: str, root: str) -> dict:
-    relative = _relative(path, root)
-    if os.path.isabs(relative):
-        return {"uri": "file://" + quote(relative.replace(os.sep, "/"), safe="/")}
-    return {"uri": quote(relative.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+    found = relative(path, root)
+    if os.path.isabs(found):
+        return {"uri": "file://" + quote(found.replace(os.sep, "/"), safe="/")}
+    return {"uri": quote(found.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _directory_uri(root: str) -> str:

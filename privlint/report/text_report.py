@@ -7,7 +7,7 @@ from privlint.report.safe import printable
 
 def render(result, stream, options) -> None:
     for finding in result.findings:
-        mark = "[*] " if finding.fixable else ""
+        mark = f"{finding.mark} " if finding.mark else ""
         stream.write(printable(f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} "
                                f"[{finding.severity.label}] {mark}{finding.message}") + "\n")
     if options.quiet:

@@ -59,8 +59,9 @@ def _plain_words(instruction) -> list[str] | None:
 def _edit(startup, instruction):
     """JSON form for plain words on one line, in a Dockerfile read whole.
 
-    An ENTRYPOINT rewritten to exec form starts receiving CMD as arguments, so with a CMD in
-    effect that fix is offered as unsafe (`--unsafe-fixes`).
+    An ENTRYPOINT rewritten to exec form starts receiving CMD as arguments, and a CMD rewritten under an
+    ENTRYPOINT (the image's, or one its base image may have) reaches it as other arguments: those fixes
+    are offered as unsafe (`--unsafe-fixes`).
     """
     if instruction.line != instruction.end_line or startup.dockerfile.notes:
         return None
@@ -72,7 +73,14 @@ def _edit(startup, instruction):
     if words is None:
         return None
     text = match.group(2)
-    safe = not (instruction.keyword == "ENTRYPOINT" and startup.chain.cmd is not None)
+    # exec form passes CMD to an ENTRYPOINT, and a CMD in exec form reaches an ENTRYPOINT (the image's own, or
+    # its base image's) as other arguments than `/bin/sh -c TEXT`: either changes behaviour a little
+    if instruction.keyword == "ENTRYPOINT":
+        safe = startup.chain.cmd is None
+    else:
+        base = startup.base
+        safe = startup.chain.entrypoint is None and base is not None and not base.entrypoint
+    safe = safe and not startup.dockerfile.notes
     start = len(match.group(1)) + 1
     return Edit(startup.dockerfile.path, instruction.line, start, instruction.line, start + len(text),
                 json.dumps(words), safe=safe, expect=text)
