@@ -260,6 +260,16 @@ class ScriptAnalysis:
             found.append(command)
         return found
 
+    def forwards_term(self) -> bool:
+        """A `trap ... TERM` (or INT): the script passes `docker stop` on to what it waits for."""
+        return any(any((w.value or "").upper() in _TERM_SIGNALS for w in command.words[2:])
+                   for command in self.traps())
+
+    def waited_programs(self, wait: m.Command) -> list[m.Command]:
+        """Long-running commands started in the background before `wait`: what the script waits for."""
+        return [c for c in self.reachable_commands()
+                if c.background and c.line <= wait.line and self.is_long_running(c)]
+
     # -- launches --------------------------------------------------------------------------
     def launches(self, command: m.Command) -> list[Launch]:
         """One reading per value the command's leading variable may hold."""
@@ -448,6 +458,7 @@ class ScriptAnalysis:
 
 
 _TOKEN = re.compile(r"[A-Za-z_][\w.:-]*")
+_TERM_SIGNALS = {"TERM", "SIGTERM", "15", "INT", "SIGINT"}
 
 
 def _without_functions(seq: m.Seq) -> m.Seq:

@@ -24,6 +24,8 @@ def instruction_shell(dockerfile: Dockerfile, instruction: Instruction) -> list[
         text = lines[index]
         if index > first and (not text.strip() or text.lstrip().startswith("#")):
             text = " " * len(text) + dockerfile.escape
+        elif index < last and text.rstrip().endswith(dockerfile.escape):
+            text = text.rstrip()  # Docker continues after `\` and trailing spaces; the shell would not
         rows.append(text)
     rows[0] = _blank_keyword_and_flags(rows, dockerfile.escape)
     if dockerfile.escape == "`":

@@ -394,10 +394,10 @@ class Startup:
         analyses = [a for _, a in self.chain_analyses] + [s.analysis for s in scripts]
         for position, analysis in enumerate(analyses):
             handed_over = position < len(analyses) - 1 and bool(self.hops)  # a hop after it runs the program
-            for end in analysis.path_ends():
-                if not isinstance(end.command, m.Command) or not analysis.is_long_running(end.command):
+            for command in _ending_commands(analysis):
+                if not analysis.is_long_running(command):
                     continue
-                for reading in analysis.launches(end.command):
+                for reading in analysis.launches(command):
                     if reading.runs_args:  # the default CMD, or what `set --` puts there when it is empty
                         if handed_over:
                             continue
@@ -501,11 +501,22 @@ def hands_to_user(launch: Launch) -> bool:
     return bool(launch.drop) or (launch.sudo is not None and launch.sudo_user not in (None, "root", "0"))
 
 
-def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:
+def _ending_commands(analysis: ScriptAnalysis):
+    """The commands that end paths, and for a `wait` with a TERM trap, the programs it waits for: those
+    run the main process (`gosu app server & pid=$!; trap 'kill -TERM $pid' TERM; wait $pid`)."""
     for end in analysis.path_ends():
-        if not isinstance(end.command, m.Command):
+        command = end.command
+        if not isinstance(command, m.Command):
             continue
-        if any(drops(launch) for launch in analysis.launches(end.command)) or _echoed_drop(analysis, end.command):
+        if command.name == "wait" and analysis.forwards_term():
+            yield from analysis.waited_programs(command)
+        else:
+            yield command
+
+
+def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:
+    for command in _ending_commands(analysis):
+        if any(drops(launch) for launch in analysis.launches(command)) or _echoed_drop(analysis, command):
             return True
     return any(reading.drop for reading in _set_positionals(analysis))
 

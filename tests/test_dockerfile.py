@@ -130,3 +130,14 @@ def test_huge_continuation_is_cut_with_a_note():
     text = "FROM a\nRUN true \\\n" + "  && true \\\n" * 6000 + "  && true\nUSER app\n"
     dockerfile = parse_dockerfile("D", text)
     assert any("longer than" in message for _, message in dockerfile.notes)
+
+
+def test_backslash_with_trailing_spaces_continues_as_in_docker(tmp_path, capsys):
+    from privlint.cli import main
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text('FROM debian\nRUN apt-get update \\   \n    && sudo apt-get install -y curl\n'
+                          'USER nobody\nCMD ["app"]\n')
+    main(["--isolated", "--format", "text", str(dockerfile)])
+    out = capsys.readouterr().out
+    assert "PL900" not in out and f"{dockerfile}:3:8: PL006" in out

@@ -10,9 +10,6 @@ from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
             "the long-running command that ends the entrypoint is not exec'd")
 
-_TERM_SIGNALS = {"TERM", "SIGTERM", "15", "INT", "SIGINT"}
-
-
 def check(startup):
     reported: set[int] = set()
     for script in startup.pid1_scripts:
@@ -200,9 +197,7 @@ def _maybe_unread_function(analysis, command) -> bool:
 
 def _unforwarded_background(analysis, wait: Command) -> Command | None:
     """The last long-running background command before `wait`, when no trap forwards TERM."""
-    commands = list(analysis.reachable_commands())
-    for command in commands:
-        if command.name == "trap" and any((w.value or "").upper() in _TERM_SIGNALS for w in command.words[1:]):
-            return None
-    background = [c for c in commands if c.background and c.line <= wait.line and analysis.is_long_running(c)]
+    if analysis.forwards_term():
+        return None
+    background = analysis.waited_programs(wait)
     return background[-1] if background else None
