@@ -63,8 +63,9 @@ def _edit(startup, instruction):
     ENTRYPOINT (the image's, or one its base image may have) reaches it as other arguments: those fixes
     are offered as unsafe (`--unsafe-fixes`).
     """
-    if instruction.line != instruction.end_line or startup.dockerfile.notes:
-        return None
+    if instruction.line != instruction.end_line or startup.dockerfile.notes or \
+            any(script.damage for _, _, script in startup.run_scripts):
+        return None  # one line only, in a Dockerfile read whole
     line = startup.dockerfile.lines[instruction.line - 1]
     match = re.match(r"(\s*\S+\s+)(.*?)\s*$", line)
     if not match or match.group(2) != instruction.args.strip():
