@@ -1,4 +1,15 @@
-"""Downloads in RUN/ADD and the verification steps that cover them, per stage (for PL004 and PL007)."""
+"""Downloads, and what becomes of each fetched file: run, installed, or left alone (for PL004 and PL007).
+
+Every stage whose files reach the final image is read in order (its RUNs, the scripts they execute, its
+ADDs), and so are the scripts of the start-up path (downloads at every container start). A fetch is
+`curl`/`wget` (with its output file: `-fsSLo F`, `-qO F`, `-O`, `--output=F`, `> F`, or its pipe:
+`| tar -xz -C DIR`, `| gunzip > F`, `| sh`), a shell fed from the network (`bash <(curl ...)`,
+`sh -c "$(curl ...)"`), or `ADD <url>`. Later commands that name the file (through variables, renames
+and the stage's ENV) say what becomes of it: made executable, moved into bin/lib/opt, extracted,
+installed as a package, run by an interpreter, compiled; or verified: `sha256sum -c` naming it, a digest
+compared with a pinned value, `gpg --verify`, `gpgv`, `cosign verify-blob`, `minisign -V`, `rpm -K`,
+`dpkg-sig --verify`, `ADD --checksum`. A bare `sha256sum F` only prints: it verifies nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +17,7 @@ import posixpath
 import re
 
 from privlint import shell_model as m
-from privlint.dockerfile import Instruction, Stage, _split_words
+from privlint.dockerfile import Instruction, Stage, _split_words, expand, stage_scope, workdir_at
 from privlint.launch import basename
 from privlint.programs import (
     CHECKSUM_TOOLS,
@@ -14,175 +25,457 @@ from privlint.programs import (
     PIPE_INTERPRETERS,
     PRIVILEGE_TOOL_NAMES,
     SHELL_INTERPRETERS,
+    SHELLS,
     SIGNATURE_SUFFIXES,
     family,
 )
-from privlint.record import record
+from privlint.record import factory, record
 
-PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, PRIVILEGE_TOOL_NAMES)) + r")(?![A-Za-z])")
+PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, PRIVILEGE_TOOL_NAMES))
+                             + r")(?![A-Za-z])")
+#: Files that are data, not code, when they are only unpacked or moved (never when run or made executable).
+DATA_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".json", ".csv", ".txt", ".md", ".png", ".jpg", ".jpeg",
+                 ".gif", ".svg", ".ico", ".html", ".css", ".xml", ".yml", ".yaml", ".conf", ".ini", ".toml",
+                 ".mmdb", ".dat", ".db", ".sqlite", ".bin.gz", ".pbf", ".traineddata", ".onnx", ".pt",
+                 ".safetensors", ".gguf", ".mp3", ".wav", ".ogg", ".zst.data")
+_DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/var/www", "/usr/share/GeoIP", "/data",
+                 "/usr/share/tessdata", "/models")
+_CODE_FOLDERS = re.compile(r"(^|/)(s?bin|lib|lib64|libexec|opt)(/|$)")
+_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "-ivh", "-Uvh", "-iv", "-Uv", "--install",
+                                                     "--upgrade"),
+               "apt-get": ("install",), "apt": ("install",), "yum": ("localinstall", "install"),
+               "dnf": ("localinstall", "install"), "microdnf": ("install",), "zypper": ("install", "in"),
+               "gdebi": (), "pip": ("install",), "pip3": ("install",)}
+_RUNNERS = {"java": "java -jar", "python": "python", "python3": "python", "node": "node", "php": "php",
+            "perl": "perl", "ruby": "ruby", "sh": "sh", "bash": "bash", "ash": "sh", "dash": "sh", "zsh": "zsh",
+            "ksh": "ksh", "deno": "deno", "bun": "bun", ".": "sourced", "source": "sourced"}
+_COMPILERS = {"make", "cmake", "gcc", "cc", "g++", "clang", "go", "cargo", "ninja", "meson", "mvn", "gradle"}
+_ARCHIVERS = {"unzip", "bsdtar", "7z", "7za", "7zr", "cpio"}
+_CURL_VALUES = set("HAdeEKmruTXbcCFUYyzwxQPtiL") - {"L", "i"}  # short options of curl that take a value
+_CURL_LONG_VALUES = {"--header", "--user-agent", "--data", "--data-raw", "--data-binary", "--user", "--proxy",
+                     "--referer", "--write-out", "--config", "--max-time", "--range", "--upload-file", "--request",
+                     "--cookie", "--cookie-jar", "--form", "--cert", "--continue-at", "--retry", "--retry-delay",
+                     "--retry-max-time", "--connect-timeout", "--cacert", "--capath", "--proto", "--proto-redir",
+                     "--resolve", "--limit-rate", "--max-filesize", "--output-dir", "--create-dirs-mode",
+                     "--keepalive-time", "--dns-servers", "--interface", "--netrc-file", "--oauth2-bearer",
+                     "--tls-max", "--ciphers", "--pinnedpubkey", "--hsts", "--alt-svc", "--variable", "--expand-url"}
+_WGET_VALUES = set("OoaPtTwUeiBQlARDIXY")
+_WGET_LONG_VALUES = {"--output-document", "--output-file", "--append-output", "--directory-prefix", "--tries",
+                     "--timeout", "--wait", "--user-agent", "--header", "--execute", "--input-file", "--user",
+                     "--password", "--ca-certificate", "--post-data", "--quota", "--level", "--accept",
+                     "--reject", "--domains", "--method", "--body-data"}
 
 
 @record
 class Download:
-    stage: Stage
-    instruction: Instruction
+    """One fetch and what becomes of the file."""
+
+    path: str  # the file the command is written in
     line: int
     column: int
     url: str
-    output: str | None  # the file written, when known
-    tool: str | None  # gosu, su-exec, tini or dumb-init
-    text: str
-    command: m.Command | None = None
-    run_index: int = 0  # which parsed RUN source it came from
-    path: str = ""  # the file the download is written in (the Dockerfile, or a script RUN executes)
+    text: str  # the command (or pipeline) as written
+    stage: Stage | None = None
+    instruction: Instruction | None = None
+    output: str | None = None  # where it is written in the image, when it is
+    names: set = factory(set)  # how later commands name the file
+    tool: str | None = None  # a privilege or init tool (PL004)
+    uses: list = factory(list)  # what becomes of it: "run by sh", "made executable", "extracted into /opt" ...
+    verified: bool = False
+    key: bool = False  # a signing key or signature: not code
+    start_time: bool = False  # fetched by the start-up path, at every container start
+    script: object = None  # the m.Script it came from (for checks that name no file)
 
+    @property
+    def shown(self) -> str:
+        return self.output or self.url.split("?", 1)[0]
 
-@record
-class Verification:
-    stage: Stage
-    text: str  # the verifying command, with the pipeline it sits in
-    run_index: int
+    @property
+    def is_data(self) -> bool:
+        """Only unpacked or moved, and named like data or put where data lives."""
+        if any(not use.startswith(("extracted", "moved")) for use in self.uses):
+            return False
+        target = (self.output or self.url.split("?", 1)[0]).lower()
+        places = [use.split(" into ", 1)[1] for use in self.uses if " into " in use]
+        return target.endswith(DATA_SUFFIXES) or (bool(places) and all(p.startswith(_DATA_FOLDERS) for p in places))
 
-
-@record
-class PipeToShell:
-    instruction: Instruction
-    command: m.Command  # the fetching command
-    shell: str
+    @property
+    def reportable(self) -> bool:
+        """Code from the network that runs or is installed, with nothing that checks it."""
+        return bool(self.uses) and not self.verified and not self.key and not self.is_data
 
 
 class StageDownloads:
-    """Every fetch, verification, chmod and pipe-to-shell of the Dockerfile."""
+    """Every download of the build (stages that reach the final image) and of the start-up path."""
 
     def __init__(self, startup):
+        self.startup = startup
         self.downloads: list[Download] = []
-        self.verifications: list[Verification] = []
-        self.executables: list[tuple[Stage, int, str]] = []  # (stage, run index, chmod'ed path text)
-        self.pipes: list[PipeToShell] = []
-        self.path = startup.dockerfile.path if startup.dockerfile is not None else ""
-        if startup.dockerfile is None:
+        dockerfile = startup.dockerfile
+        if dockerfile is not None:
+            scripts_by_instruction: dict[int, list] = {}
+            for stage, instruction, script in startup.all_build_scripts:
+                scripts_by_instruction.setdefault(id(instruction), []).append(script)
+            for stage in _stages_in_image(startup):
+                self._stage(stage, scripts_by_instruction)
+        elif startup.script is None:
             return
-        for index, (stage, instruction, script) in enumerate(startup.all_build_scripts):
-            self._read_run(stage, instruction, startup.analyse(script), index)
-        for stage in startup.dockerfile.stages:
-            for instruction in stage.instructions:
-                if instruction.keyword == "ADD":
-                    self._read_add(stage, instruction)
+        for each in startup.startup_scripts:
+            pending: list[Download] = []
+            stage = startup.final_stage
+            cwd = workdir_at(dockerfile, stage) if stage is not None else "/"
+            scope = startup.environment
+            self._script(each.script, each.analysis, stage, None, scope, cwd, pending, start_time=True)
+            for script in each.analysis.scripts[1:]:  # what it sources
+                self._script(script, startup.analyse(script), stage, None, scope, cwd, pending, start_time=True)
+            self.downloads += pending
 
-    def _read_run(self, stage, instruction, analysis, index):
-        for node in _pipelines_and_commands(analysis.script.body):
-            commands = [node] if isinstance(node, m.Command) else \
-                [c for item in node.items for c in m.iter_commands(item, into_nested=False)]
-            pipeline_text = " | ".join(c.text for c in commands)
-            for position, command in enumerate(commands):
-                launch = analysis.launches(command)[0]
-                name = launch.program_name
-                if name in FETCHERS:
-                    self._fetch(stage, instruction, command, launch.program, index)
-                    later = [analysis.launches(c)[0] for c in commands[position + 1:]]
-                    shells = [r.program_name for r in later if _runs_stdin(r)]
-                    if shells:
-                        self.pipes.append(PipeToShell(instruction, command, shells[0]))
-                elif name in SHELL_INTERPRETERS:
-                    for nested in command.nested:
-                        for inner in m.iter_commands(nested):
-                            if analysis.launches(inner)[0].program_name in FETCHERS:
-                                self.pipes.append(PipeToShell(instruction, inner, name))
-                if _verifies(launch.program):
-                    self.verifications.append(Verification(stage, pipeline_text, index))
-                if name == "chmod" or name == "install":
-                    if any(_grants_exec(w.value or "") for w in launch.program[1:]):
-                        self.executables.append((stage, index, command.text))
+    # -- reading ------------------------------------------------------------------------------------
+    def _stage(self, stage: Stage, scripts_by_instruction: dict) -> None:
+        dockerfile = self.startup.dockerfile
+        pending: list[Download] = []
+        for instruction in stage.instructions:
+            if instruction.keyword == "ADD":
+                scope = stage_scope(dockerfile, stage, instruction.line)
+                self._add(stage, instruction, scope, workdir_at(dockerfile, stage, instruction.line), pending)
+            elif instruction.keyword == "RUN":
+                scope = stage_scope(dockerfile, stage, instruction.line)
+                cwd = workdir_at(dockerfile, stage, instruction.line)
+                for script in scripts_by_instruction.get(id(instruction), []):
+                    self._script(script, self.startup.analyse(script), stage, instruction, scope, cwd, pending)
+        self.downloads += pending
 
-    def _fetch(self, stage, instruction, command, program, index):
-        values = [w.value if w.kind == m.LITERAL else w.text for w in program[1:]]
-        url = next((v for v in values if "://" in v), None)
-        if url is None:
-            return
-        output = _output_of(program[0].value, values, url)
-        target = " ".join(v for v in (url, output) if v)
-        match = PRIVILEGE_TOOLS.search(target)
-        if _is_signature(url) and (output is None or _is_signature(output)):
-            return
-        self.downloads.append(Download(stage, instruction, command.line, command.column, url, output,
-                                       match.group(1) if match else None, command.text, command, index,
-                                       command.path))
-
-    def _read_add(self, stage, instruction):
+    def _add(self, stage, instruction, scope, workdir, pending) -> None:
         words = instruction.exec_form or _split_words(instruction.args)
+        words = [expand(w, scope) or w for w in words]
         if len(words) < 2:
             return
+        dest = words[-1]
         for url in words[:-1]:
-            if "://" not in url or _is_signature(url):
+            if "://" not in url:
                 continue
-            match = PRIVILEGE_TOOLS.search(url + " " + words[-1])
-            self.downloads.append(Download(stage, instruction, instruction.line, 1, url, words[-1],
-                                           match.group(1) if match else None, instruction.value, None, -1,
-                                           self.path))
+            name = posixpath.basename(url.split("?", 1)[0].rstrip("/"))
+            output = _norm(posixpath.join(workdir, dest))
+            if dest.endswith("/") or len(words) > 2:
+                output = posixpath.join(output, name)
+            download = Download(self.startup.dockerfile.path, instruction.line, 1, url, instruction.value, stage,
+                                instruction, output, verified="checksum" in instruction.flags)
+            download.names = _names_of(output) | _names_of(url)
+            download.tool = _tool(url, output)
+            download.key = _is_signature(url)
+            mode = instruction.flags.get("chmod", "")
+            if mode and _grants_exec(mode):
+                download.uses.append("made executable")
+            pending.append(download)
 
-    def is_verified(self, download: Download) -> bool:
-        """A check in the stage that names the file, or an unnamed one (`-c SHA256SUMS`) in its RUN."""
-        if download.instruction.keyword == "ADD" and "checksum" in download.instruction.flags:
+    def _script(self, script: m.Script, analysis, stage, instruction, scope: dict, cwd: str, pending: list,
+                start_time: bool = False) -> None:
+        values = {**scope, **_constants(analysis)}
+        compared = _compared_commands(script)
+        for node in _pipelines_and_commands(script.body):
+            commands = [node] if isinstance(node, m.Command) else \
+                [c for item in node.items for c in m.iter_commands(item, into_nested=False)]
+            text = " | ".join(c.text for c in commands)
+            for position, command in enumerate(commands):
+                launches = analysis.launches(command)
+                launch = launches[0] if launches else None
+                program = launch.program if launch is not None else command.words
+                words = [_value(w, values) for w in program]
+                name = basename(words[0]) if words and words[0] else None
+                if name == "cd" and len(words) > 1 and words[1] and not words[1].startswith("-"):
+                    cwd = _norm(posixpath.join(cwd, words[1]))
+                    continue
+                if name in FETCHERS:
+                    download = self._fetch(command, name, words, commands[position + 1:], analysis, values, cwd,
+                                           text if len(commands) > 1 else command.text)
+                    if download is not None:
+                        download.stage, download.instruction, download.start_time = stage, instruction, start_time
+                        download.script = script
+                        pending.append(download)
+                    continue
+                if name in SHELLS:
+                    self._shell_fed_from_network(command, name, analysis, values, stage, instruction, start_time,
+                                                 script, pending)
+                for download in pending:
+                    _effect(download, command, name, words, commands, position, id(command) in compared, cwd, text)
+        for download in pending:  # `sha256sum -c SHA256SUMS` in the same script: a check that names no file
+            if not download.verified and download.script is script and _unnamed_check(script, analysis, pending):
+                download.verified = True
+
+    def _fetch(self, command, name, words, after, analysis, values, cwd, text) -> Download | None:
+        url, output, to_stdout = _read_fetch(name, words[1:])
+        if url is None:
+            return None
+        download = Download(command.path, command.line, command.column, url, text)
+        if output is None and to_stdout:
+            stdout = command.stdout_file()
+            if stdout is not None:
+                output = _value(stdout, values)
+            elif after:
+                _consume(download, after, analysis, values, cwd)
+        elif output is None:
+            output = posixpath.basename(url.split("?", 1)[0].rstrip("/")) if name == "wget" else None
+        if output:
+            download.output = _norm(posixpath.join(cwd, output))
+            download.names |= _names_of(download.output) | {output}
+        raw = [w.text for w in command.words]
+        download.names |= {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
+        download.names.discard("")
+        download.names -= {"-", "/dev/null", "/dev/stdout"}
+        download.tool = _tool(url, download.output or "")
+        download.key = _is_signature(url) or _is_signature(download.output)
+        return download
+
+    def _shell_fed_from_network(self, command, name, analysis, values, stage, instruction, start_time, script,
+                                pending) -> None:
+        """`bash <(curl URL)`, `sh -c "$(curl URL)"`: a shell runs what the network sends."""
+        for nested in command.nested:
+            for inner in m.iter_commands(nested):
+                launch = analysis.launches(inner)[0]
+                if launch.program_name not in FETCHERS:
+                    continue
+                words = [_value(w, values) for w in launch.program]
+                url, _, _ = _read_fetch(launch.program_name, words[1:])
+                if url is None:
+                    continue
+                download = Download(inner.path, inner.line, inner.column, url, command.text, stage, instruction,
+                                    start_time=start_time, script=script)
+                download.uses.append(f"run by {name}")
+                download.tool = _tool(url, "")
+                pending.append(download)
+
+
+# -- what a command does to a downloaded file ---------------------------------------------------------
+def _effect(download: Download, command, name, words, commands, position, compared: bool, cwd,
+            pipeline_text: str) -> None:
+    """Record what `command` does to the download when it names the file (its uses, or its verification)."""
+    if not download.names:
+        return
+    tokens = _tokens(command.text) | {w for w in words if w}
+    tokens |= {posixpath.basename(w) for w in words if w}
+    if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):  # `echo "$SUM  f" | sha256sum -c`
+        tokens |= _tokens(pipeline_text)
+    if not (download.names & tokens):
+        if name in _COMPILERS or (words and words[0] in ("./configure", "configure")):
+            folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
+            if any(cwd == folder or cwd.startswith(folder.rstrip("/") + "/") for folder in folders):
+                _use(download, "compiled")
+        return
+    arguments = words[1:]
+    if _verifies(name, arguments, command, commands, position, compared):
+        download.verified = True
+        return
+    if name in ("gpg", "gpg2") and any(a in ("--dearmor", "--import", "--enarmor") for a in arguments) or \
+            name == "apt-key":
+        download.key = True
+        return
+    if name == "chmod" and any(_grants_exec(a) for a in arguments if not _names_file(download, a)):
+        _use(download, "made executable")
+    elif name == "install" and not any(a.startswith("-d") for a in arguments):
+        dest = [a for a in arguments if not a.startswith("-")][-1:] or [""]
+        _use(download, f"installed into {posixpath.dirname(_norm(posixpath.join(cwd, dest[0])))}")
+    elif name in ("mv", "cp", "ln"):
+        operands = [a for a in arguments if not a.startswith("-")]
+        if len(operands) >= 2 and not _names_file(download, operands[-1]):
+            dest = _norm(posixpath.join(cwd, operands[-1]))
+            download.names |= _names_of(dest) | _names_of(posixpath.join(dest, posixpath.basename(
+                download.output or "")))
+            if _CODE_FOLDERS.search(dest):
+                folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
+                _use(download, f"moved into {folder}")
+    elif name == "tar" and _tar_extracts(arguments):
+        _use(download, f"extracted into {_option_value(arguments, ('-C', '--directory')) or cwd}")
+    elif name in _ARCHIVERS:
+        _use(download, f"extracted into {_option_value(arguments, ('-d',)) or cwd}")
+    elif name in ("gunzip", "gzip", "xz", "unxz", "bunzip2", "zstd", "unzstd"):
+        stripped = re.sub(r"\.(gz|xz|bz2|zst|tgz)$", "", download.output or "")
+        if stripped:
+            download.names |= _names_of(stripped)
+    elif name in _INSTALLERS and _installs(name, arguments, download):
+        _use(download, f"installed as a package with {name}")
+    elif name == "apk" and "--allow-untrusted" in arguments:
+        _use(download, "installed as a package with apk --allow-untrusted")
+    elif name in _RUNNERS and any(_names_file(download, a) for a in arguments[:3]):
+        _use(download, f"run by {_RUNNERS[name]}")
+    elif name in _COMPILERS:
+        _use(download, "compiled")
+    elif words and _names_file(download, words[0]):
+        _use(download, "run")
+
+
+def _consume(download: Download, after, analysis, values, cwd) -> None:
+    """What the pipe after a fetch does with the bytes: run them, unpack them, or write them to a file."""
+    consumer = after[0]
+    launch = analysis.launches(consumer)[0]
+    words = [_value(w, values) for w in launch.program]
+    name = basename(words[0]) if words and words[0] else None
+    if name is None:
+        return
+    if _runs_stdin(launch):
+        download.uses.append(f"run by {family(launch.program_name or '')}")
+    elif name == "tar" and _tar_extracts(words[1:]):
+        download.uses.append(f"extracted into {_option_value(words[1:], ('-C', '--directory')) or cwd}")
+        download.output = None
+    elif name in ("gunzip", "gzip", "zcat", "xz", "bunzip2", "zstd", "tee", "cat", "dd"):
+        target = after[-1].stdout_file()
+        if target is not None:
+            output = _value(target, values)
+            if output:
+                download.output = _norm(posixpath.join(cwd, output))
+                download.names |= _names_of(download.output)
+        elif name == "tee" and len(words) > 1 and words[1]:
+            download.output = _norm(posixpath.join(cwd, words[1]))
+            download.names |= _names_of(download.output)
+    elif name in ("dpkg", "rpm") or name == "apt-key" or (name in ("gpg", "gpg2") and "--verify" not in words):
+        download.key = name in ("apt-key", "gpg", "gpg2")
+
+
+def _verifies(name, arguments, command, commands, position, compared: bool) -> bool:
+    """Whether this command compares the file with something pinned (a bare digest only prints it)."""
+    if name in ("gpg", "gpg2"):
+        return "--verify" in arguments
+    if name == "gpgv":
+        return True
+    if name in CHECKSUM_TOOLS or name == "md5sum":
+        if any(a in ("-c", "--check") or (a.startswith("-") and not a.startswith("--") and "c" in a[1:])
+               for a in arguments):
             return True
-        names = _names(download)
-        all_names = {name for other in self.downloads if other.stage is download.stage for name in _names(other)}
-        for verification in self.verifications:
-            if verification.stage is not download.stage:
-                continue
-            tokens = _tokens(verification.text)
-            if names & tokens:
+        later = [c.name for c in commands[position + 1:]]
+        return any(n in ("grep", "cmp", "diff") for n in later) or compared
+    if name == "openssl":
+        return (bool(arguments) and (arguments[0] == "dgst" or arguments[0].startswith(("sha", "md")))
+                and ("-verify" in arguments or "-signature" in arguments or compared))
+    if name == "cosign":
+        return any(a.startswith("verify") for a in arguments)
+    if name == "minisign":
+        return "-V" in arguments
+    if name == "rpm":
+        return any(a in ("-K", "--checksig") for a in arguments)
+    if name == "dpkg-sig":
+        return "--verify" in arguments
+    if name in ("[", "[[", "test") or command.is_test:
+        return bool(re.search(r"\b(sha(1|224|256|384|512)sum|shasum|md5sum|b2sum|openssl)\b", command.text))
+    return False
+
+
+def _compared_commands(script: m.Script) -> set[int]:
+    """Ids of the commands inside a `$(...)` of a test: `[ "$(sha256sum f | cut -c1-64)" = "$SUM" ]`."""
+    found = set()
+    for command in m.iter_commands(script.body):
+        if command.is_test:
+            for nested in command.nested:
+                found |= {id(inner) for inner in m.iter_commands(nested)}
+    return found
+
+
+def _unnamed_check(script, analysis, pending) -> bool:
+    """A `sha256sum -c SHA256SUMS`-style check in the script whose pipeline names no downloaded file."""
+    names = {name for download in pending for name in download.names}
+    for node in _pipelines_and_commands(script.body):
+        commands = [node] if isinstance(node, m.Command) else \
+            [c for item in node.items for c in m.iter_commands(item, into_nested=False)]
+        text = " | ".join(c.text for c in commands)
+        for command in commands:
+            launch = analysis.launches(command)[0]
+            name = launch.program_name
+            values = [w.value or w.text for w in launch.program[1:]]
+            checks = (name in CHECKSUM_TOOLS and any(v in ("-c", "--check") for v in values)) or \
+                (name in ("gpg", "gpg2") and "--verify" in values) or name == "gpgv"
+            if checks and not (names & _tokens(text)):
                 return True
-            if verification.run_index == download.run_index >= 0 and not all_names & tokens:
-                return True
+    return False
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _use(download: Download, use: str) -> None:
+    if use not in download.uses:
+        download.uses.append(use)
+
+
+def _names_file(download: Download, word: str) -> bool:
+    return bool(word) and (word in download.names or posixpath.basename(word) in download.names)
+
+
+def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, bool]:
+    """(url, output file, writes to stdout) of a curl or wget command's arguments."""
+    url = output = None
+    stdout = name == "curl"
+    remote_name = False
+    value_short = _CURL_VALUES if name == "curl" else _WGET_VALUES
+    value_long = _CURL_LONG_VALUES if name == "curl" else _WGET_LONG_VALUES
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index] or ""
+        following = arguments[index + 1] if index + 1 < len(arguments) else None
+        index += 1
+        if argument.startswith("--"):
+            option, has_value, value = argument.partition("=")
+            if option in ("--output", "--output-document"):
+                output = value if has_value else following
+                index += 0 if has_value else 1
+            elif option in ("--remote-name", "--remote-name-all"):
+                remote_name = True
+            elif option in value_long and not has_value:
+                index += 1
+            continue
+        if argument.startswith("-") and len(argument) > 1:
+            cluster = argument[1:]
+            for position, letter in enumerate(cluster):
+                flag_output = (letter == "o" and name == "curl") or (letter == "O" and name == "wget")
+                if flag_output or letter in value_short:
+                    attached = cluster[position + 1:]
+                    value = attached if attached else following
+                    if not attached:
+                        index += 1
+                    if flag_output:
+                        output = value
+                    break
+                if letter == "O" and name == "curl":
+                    remote_name = True
+            continue
+        if url is None and ("://" in argument or argument.startswith("$")):
+            url = argument
+    if url is None or "://" not in url:
+        return None, None, False
+    if remote_name and output is None:
+        output = posixpath.basename(url.split("?", 1)[0].rstrip("/"))
+    if output == "-":
+        output, stdout = None, True
+    elif output is not None:
+        stdout = False
+    return url, output, stdout
+
+
+def _tar_extracts(arguments: list) -> bool:
+    for argument in arguments:
+        if argument in ("--extract", "--get"):
+            return True
+        if argument.startswith("--"):
+            continue
+        letters = argument.lstrip("-")
+        if "x" in letters and (argument.startswith("-") or argument is arguments[0]):
+            return True
+    return False
+
+
+def _option_value(arguments: list, options: tuple) -> str | None:
+    for index, argument in enumerate(arguments):
+        for option in options:
+            if argument == option and index + 1 < len(arguments):
+                return arguments[index + 1]
+            if option.startswith("--") and argument.startswith(option + "="):
+                return argument.split("=", 1)[1]
+            if not option.startswith("--") and argument.startswith(option) and len(argument) > len(option):
+                return argument[len(option):]
+    return None
+
+
+def _installs(name: str, arguments: list, download: Download) -> bool:
+    """`dpkg -i F`, `apt-get install ./F`, `rpm -Uvh F`, `pip install F`: the package is the downloaded file."""
+    verbs = _INSTALLERS[name]
+    if verbs and not any(a in verbs for a in arguments):
         return False
-
-    def is_made_executable(self, download: Download) -> bool:
-        names = _names(download)
-        if not hasattr(self, "_executable_tokens"):
-            self._executable_tokens = [(stage, _tokens(text)) for stage, _, text in self.executables]
-        return any(stage is download.stage and names & tokens for stage, tokens in self._executable_tokens)
-
-
-def _names(download: Download) -> set[str]:
-    """How later commands may refer to the downloaded file: tool name, output path, basenames."""
-    names = {download.tool} if download.tool else set()
-    for path in (download.output, download.url):
-        path = (path or "").strip("\"'")
-        if path and "$" not in path:
-            clean = path.split("?", 1)[0].rstrip("/")
-            names.add(clean)
-            names.add(posixpath.basename(clean))
-    output = (download.output or "").strip("\"'")
-    if "$" in output:
-        names.add(output)
-    names.discard("")
-    return names
-
-
-def _tokens(text: str) -> set[str]:
-    """Words of a command line, with their basenames, quotes stripped."""
-    tokens = set()
-    for raw in re.split(r"[\s|;&]+", text):
-        token = raw.strip("\"'()")
-        if token:
-            tokens.add(token)
-            tokens.add(posixpath.basename(token))
-            match = PRIVILEGE_TOOLS.search(token)
-            if match:
-                tokens.add(match.group(1))
-    return tokens
-
-
-def _pipelines_and_commands(node: m.Node):
-    """Pipelines as wholes, and simple commands outside pipelines (nested ones included)."""
-    for current in m.walk(node, stop=lambda n: isinstance(n, m.Pipeline)):
-        if isinstance(current, m.Pipeline):
-            yield current
-            for command in m.iter_commands(current, into_nested=False):
-                for nested in command.nested:
-                    yield from _pipelines_and_commands(nested)
-        elif isinstance(current, m.Command):
-            yield current
+    return any(_names_file(download, a) for a in arguments if not a.startswith("-") or a.startswith("./"))
 
 
 def _runs_stdin(reading) -> bool:
@@ -194,46 +487,6 @@ def _runs_stdin(reading) -> bool:
     if name in SHELL_INTERPRETERS:
         return "-c" not in arguments
     return all(a.startswith("-") for a in arguments[:1]) or arguments[:1] == ["-"]
-
-
-def _output_of(fetcher: str | None, values: list[str], url: str) -> str | None:
-    name = basename(fetcher)
-    for i, value in enumerate(values):
-        if name == "curl":
-            if value in ("-o", "--output") and i + 1 < len(values):
-                return values[i + 1]
-            if value.startswith("--output="):
-                return value.split("=", 1)[1]
-            if value in ("-O", "--remote-name"):
-                return posixpath.basename(url.split("?", 1)[0])
-        else:
-            if value in ("-O", "--output-document") and i + 1 < len(values):
-                return values[i + 1]
-            if value.startswith(("--output-document=", "-O")) and len(value) > 2:
-                return value.split("=", 1)[1] if "=" in value else value[2:]
-    if name == "wget":
-        return posixpath.basename(url.split("?", 1)[0])
-    return None
-
-
-def _verifies(program: list[m.Word]) -> bool:
-    if not program or program[0].kind != m.LITERAL:
-        return False
-    name = basename(program[0].value)
-    values = [w.value or w.text for w in program[1:]]
-    if name in ("gpg", "gpg2"):
-        return "--verify" in values
-    if name == "gpgv":
-        return True
-    if name in CHECKSUM_TOOLS:  # `-c` checks a list; a bare digest is compared by the script itself
-        return True
-    if name == "openssl":
-        return bool(values) and (values[0] == "dgst" or values[0].startswith(("sha", "md")))
-    if name == "cosign":
-        return any(v.startswith("verify") for v in values)
-    if name == "minisign":
-        return "-V" in values
-    return False
 
 
 def _grants_exec(mode: str) -> bool:
@@ -249,4 +502,89 @@ def _is_signature(path: str | None) -> bool:
     if not path:
         return False
     lowered = path.split("?", 1)[0].lower()
-    return lowered.endswith(SIGNATURE_SUFFIXES)
+    return lowered.endswith(SIGNATURE_SUFFIXES) or lowered.endswith((".gpg.key", "/gpg", "/key"))
+
+
+def _tool(url: str, output: str) -> str | None:
+    match = PRIVILEGE_TOOLS.search(output or "") or PRIVILEGE_TOOLS.search(url.split("?", 1)[0])
+    return match.group(1) if match else None
+
+
+def _names_of(path: str | None) -> set:
+    if not path:
+        return set()
+    clean = path.split("?", 1)[0].rstrip("/")
+    return {clean, posixpath.basename(clean)} - {""}
+
+
+def _norm(path: str) -> str:
+    return posixpath.normpath(path) if path else path
+
+
+def _value(word: m.Word, values: dict) -> str | None:
+    """A word's value, expanding `$VAR` from the script's constants and the stage's ARG/ENV."""
+    if word.kind == m.LITERAL:
+        return word.value
+    text = word.text
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    if "$(" in text or "`" in text:
+        return text
+    expanded = expand(text, values)
+    return expanded if expanded is not None else text
+
+
+def _constants(analysis) -> dict:
+    """Variables of the script (and what it sources) that hold one literal value."""
+    found = {}
+    for name, words in analysis.variables.values.items():
+        literal = {w.value for w in words if w is not None and w.kind == m.LITERAL}
+        if len(literal) == 1 and len(words) == 1:
+            found[name] = next(iter(literal))
+    return found
+
+
+def _tokens(text: str) -> set[str]:
+    """Words of a command line, with their basenames, quotes and trailing separators stripped."""
+    tokens = set()
+    for raw in re.split(r"[\s|;&<>()=]+", text):
+        token = raw.strip("\"'{}")
+        if token:
+            tokens.add(token)
+            tokens.add(posixpath.basename(token))
+    return tokens
+
+
+def _pipelines_and_commands(node: m.Node):
+    """Pipelines as wholes, and simple commands outside pipelines (nested ones included), in order."""
+    for current in m.walk(node, stop=lambda n: isinstance(n, m.Pipeline)):
+        if isinstance(current, m.Pipeline):
+            yield current
+            for command in m.iter_commands(current, into_nested=False):
+                for nested in command.nested:
+                    yield from _pipelines_and_commands(nested)
+        elif isinstance(current, m.Command):
+            yield current
+
+
+def _stages_in_image(startup) -> list[Stage]:
+    """The final stage's chain, and every stage a stage of the image copies files from (COPY --from)."""
+    dockerfile = startup.dockerfile
+    final = startup.final_stage
+    if final is None:
+        return []
+    wanted: list[Stage] = []
+    queue = list(final.chain())
+    while queue:
+        stage = queue.pop()
+        if stage in wanted:
+            continue
+        wanted.append(stage)
+        for instruction in stage.instructions:
+            source = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            if source is not None:
+                found = dockerfile.stage_named(expand(source, stage_scope(dockerfile, stage, instruction.line))
+                                               or source)
+                if found is not None:
+                    queue += found.chain()
+    return [stage for stage in dockerfile.stages if stage in wanted]

@@ -296,6 +296,11 @@ class _Converter:
             converted = self.statement(body)
             if isinstance(converted, m.Command):
                 converted.nested += self._nested_in(node, skip=body)
+            target = converted
+            while isinstance(target, m.Pipeline) and target.items:  # `a | b > f`: b's output goes to f
+                target = target.items[-1]
+            if isinstance(target, m.Command):
+                target.redirects += self._redirects(node)
             return converted
         if kind in ("test_command",):
             return self.test_command(node)
@@ -336,6 +341,7 @@ class _Converter:
         words: list[m.Word] = []
         nested: list[m.Seq] = []
         prefix_assignments = False
+        redirects = self._redirects(node)
         for child in node.named_children:
             if child.type == "variable_assignment":
                 prefix_assignments = True
@@ -349,7 +355,25 @@ class _Converter:
         if not words and not prefix_assignments:
             return None
         return m.Command(words, *self.start(node), *self.end(node), self.text(node), nested=nested,
-                         has_assignments=prefix_assignments, path=self.path)
+                         has_assignments=prefix_assignments, path=self.path, redirects=redirects)
+
+    def _redirects(self, node) -> list[tuple[str, str, m.Word]]:
+        """(file descriptor or '', operator, target) of each file redirection directly under `node`."""
+        found = []
+        for child in node.children:
+            if child.type != "file_redirect":
+                continue
+            descriptor, operator, target = "", "", None
+            for part in child.children:
+                if part.type == "file_descriptor":
+                    descriptor = self.text(part)
+                elif not part.is_named:
+                    operator = self.text(part)
+                elif target is None:
+                    target = self.word(part)
+            if target is not None:
+                found.append((descriptor, operator, target))
+        return found
 
     def test_command(self, node) -> m.Command:
         words = [m.Word("[", m.LITERAL, "[")]

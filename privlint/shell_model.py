@@ -40,6 +40,14 @@ class Command:
     has_assignments: bool = False  # `VAR=x cmd`
     standalone: bool = False  # a statement of its own: not in a pipeline, `&&`/`||` list or background
     path: str = ""  # the file it is written in (a script, a sourced file, or the Dockerfile for RUN)
+    redirects: list = factory(list)  # (file descriptor or "", operator, target Word): `> /tmp/f`, `2>&1`
+
+    def stdout_file(self) -> Word | None:
+        """Where the command's standard output is written (`> f`, `>> f`, `&> f`), if a file."""
+        for descriptor, operator, target in self.redirects:
+            if descriptor in ("", "1") and operator in (">", ">>", "&>", ">|", "&>>"):
+                return target
+        return None
 
     @property
     def name(self) -> str | None:

@@ -1,4 +1,4 @@
-"""PL004: gosu, su-exec, tini or dumb-init downloaded with no signature or checksum check."""
+"""PL004: gosu, su-exec, tini, dumb-init (and other init and drop tools) downloaded unverified."""
 
 from __future__ import annotations
 
@@ -10,14 +10,22 @@ RULE = Rule("PL004", "unverified-privilege-tool", Severity.ERROR,
 
 
 def check(startup):
-    downloads = startup.downloads
-    for download in downloads.downloads:
-        if download.tool is None or downloads.is_verified(download):
+    user = startup.user
+    root = user is None or user.is_root
+    for download in startup.downloads.downloads:
+        if download.tool is None or download.verified or download.key:
             continue
-        how = "ADD" if download.instruction.keyword == "ADD" else quote(download.text, 50)
+        how = "ADD" if download.instruction is not None and download.instruction.keyword == "ADD" and \
+            download.text == download.instruction.value else quote(download.text, 50)
+        if "compiled" in download.uses:
+            harm = "the source is compiled as it came, so an altered tree builds an altered tool"
+        elif root:
+            harm = "an altered binary would run as root in every container"
+        else:
+            harm = "an altered binary would run first in every container"
+        when = " at every container start" if download.start_time else ""
         yield RULE.at(download.path, download.line, download.column,
-                      f"{download.tool} is downloaded by {how} with no gpg or checksum verification in this "
-                      "stage: an altered binary would run as root in every container",
+                      f"{download.tool} is downloaded{when} by {how} with no gpg or checksum verification: {harm}",
                       f"Install {download.tool} from the distribution's packages, or verify it: "
                       "`gpg --batch --verify` its .asc with the full key fingerprint, "
                       "`sha256sum -c` a pinned hash, or `ADD --checksum=sha256:...`")

@@ -1,4 +1,4 @@
-"""PL007: a remote script piped into a shell, or a downloaded file made executable unverified."""
+"""PL007: code from the network that is run or installed with no checksum or signature check."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ RULE = Rule("PL007", "unverified-download", Severity.WARNING,
 
 
 def check(startup):
-    downloads = startup.downloads
-    for pipe in downloads.pipes:
-        yield RULE.at(pipe.command.path, pipe.command.line, pipe.command.column,
-                      f"{quote(pipe.command.text, 50)} is run by {pipe.shell} straight from the network, unverified",
-                      "Download to a file, check it against a pinned sha256 (`sha256sum -c`), then run it")
-    for download in downloads.downloads:
-        if download.tool is not None or download.command is None:
+    for download in startup.downloads.downloads:
+        if download.tool is not None or not download.reportable:
             continue
-        if downloads.is_made_executable(download) and not downloads.is_verified(download):
-            yield RULE.at(download.path, download.line, download.column,
-                          f"{quote(download.text, 50)} downloads a file that is made executable with no "
-                          "checksum or signature check",
-                          "Verify it before use: `echo \"$SHA256  file\" | sha256sum -c -` with a pinned hash, "
-                          "or `gpg --verify` its signature")
+        uses = " and ".join(download.uses)
+        if any(use.startswith("run by") for use in download.uses) and download.output is None:
+            message = f"{quote(download.text, 60)}: a script from the network is {uses}, unverified"
+        else:
+            message = f"`{download.shown}` (downloaded by {quote(download.text, 40)}) is {uses}, with no checksum " \
+                      "or signature check"
+        if download.start_time:
+            message = "at every container start, " + message
+        yield RULE.at(download.path, download.line, download.column, message,
+                      "Download to a file, check it against a pinned digest "
+                      "(`echo \"$SHA256  file\" | sha256sum -c -`) or its signature (`gpg --verify`), then use it; "
+                      "with BuildKit, `ADD --checksum=sha256:...`")
