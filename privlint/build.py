@@ -332,8 +332,10 @@ class Builder:
             reference = expand(reference, scope) if "$" in reference else reference
             if not reference:
                 continue
-            path = posixpath.normpath(posixpath.join(workdir, reference))
-            origin = files.lookup_at(path, instruction.line)
+            if "/" in reference:
+                origin = files.lookup_at(posixpath.normpath(posixpath.join(workdir, reference)), instruction.line)
+            else:  # `RUN install-tools.sh`: found on PATH (or in the WORKDIR) as the RUN sees the files
+                origin = self.startup.image.resolve(stage, reference, workdir, instruction.line)
             loaded = self._load_origin(origin)
             if loaded is None:
                 continue

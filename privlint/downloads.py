@@ -13,6 +13,7 @@ compared with a pinned value, `gpg --verify`, `gpgv`, `cosign verify-blob`, `min
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 
@@ -38,9 +39,10 @@ DATA_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".json", ".csv", ".txt", ".m
                  ".gif", ".svg", ".ico", ".html", ".css", ".xml", ".yml", ".yaml", ".conf", ".ini", ".toml",
                  ".mmdb", ".dat", ".db", ".sqlite", ".bin.gz", ".pbf", ".traineddata", ".onnx", ".pt",
                  ".safetensors", ".gguf", ".mp3", ".wav", ".ogg", ".zst.data")
-_DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/var/www", "/usr/share/GeoIP", "/data",
+_DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/usr/share/GeoIP", "/data",
                  "/usr/share/tessdata", "/models")
 _CODE_FOLDERS = re.compile(r"(^|/)(s?bin|lib|lib64|libexec|opt)(/|$)")
+_BIN_FOLDERS = re.compile(r"(^|/)s?bin$")
 _INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "-ivh", "-Uvh", "-iv", "-Uv", "--install",
                                                      "--upgrade"),
                "apt-get": ("install",), "apt": ("install",), "yum": ("localinstall", "install"),
@@ -111,6 +113,8 @@ class StageDownloads:
     def __init__(self, startup):
         self.startup = startup
         self.downloads: list[Download] = []
+        self._kept: set[int] = set()
+        self._by_stage: dict[int, list[Download]] = {}
         dockerfile = startup.dockerfile
         if dockerfile is not None:
             scripts_by_instruction: dict[int, list] = {}
@@ -128,14 +132,17 @@ class StageDownloads:
             self._script(each.script, each.analysis, stage, None, scope, cwd, pending, start_time=True)
             for script in each.analysis.scripts[1:]:  # what it sources
                 self._script(script, startup.analyse(script), stage, None, scope, cwd, pending, start_time=True)
-            self.downloads += pending
+            self._keep(pending)
 
     # -- reading ------------------------------------------------------------------------------------
     def _stage(self, stage: Stage, scripts_by_instruction: dict) -> None:
         dockerfile = self.startup.dockerfile
-        pending: list[Download] = []
+        pending: list[Download] = list(self._by_stage.get(stage.parent.index, [])) if stage.parent else []
+        self._by_stage[stage.index] = pending
         for instruction in stage.instructions:
-            if instruction.keyword == "ADD":
+            if instruction.keyword in ("COPY", "ADD") and "from" in instruction.flags:
+                self._copied(stage, instruction, pending)
+            elif instruction.keyword == "ADD":
                 scope = stage_scope(dockerfile, stage, instruction.line)
                 self._add(stage, instruction, scope, workdir_at(dockerfile, stage, instruction.line), pending)
             elif instruction.keyword == "RUN":
@@ -143,7 +150,34 @@ class StageDownloads:
                 cwd = workdir_at(dockerfile, stage, instruction.line)
                 for script in scripts_by_instruction.get(id(instruction), []):
                     self._script(script, self.startup.analyse(script), stage, instruction, scope, cwd, pending)
-        self.downloads += pending
+        self._keep(pending)
+
+    def _keep(self, pending: list[Download]) -> None:
+        for download in pending:
+            if id(download) not in self._kept:
+                self._kept.add(id(download))
+                self.downloads.append(download)
+
+    def _copied(self, stage, instruction, pending) -> None:
+        """COPY --from=builder: the builder's downloads under the copied paths are in this stage too."""
+        dockerfile = self.startup.dockerfile
+        scope = stage_scope(dockerfile, stage, instruction.line)
+        source = dockerfile.stage_named(expand(instruction.flags["from"], scope) or instruction.flags["from"])
+        if source is None:
+            return
+        words = [expand(w, scope) or w for w in (instruction.exec_form or _split_words(instruction.args))]
+        if len(words) < 2:
+            return
+        dest = _norm(posixpath.join(workdir_at(dockerfile, stage, instruction.line), words[-1]))
+        for download in self._by_stage.get(source.index, []):
+            for copied in words[:-1]:
+                copied = _norm(posixpath.join("/", copied))
+                output = download.output or ""
+                if output == copied or output.startswith(copied.rstrip("/") + "/"):
+                    inner = output[len(copied):].lstrip("/") or posixpath.basename(output)
+                    download.names |= _names_of(posixpath.join(dest, inner))
+                    if download not in pending:
+                        pending.append(download)
 
     def _add(self, stage, instruction, scope, workdir, pending) -> None:
         words = instruction.exec_form or _split_words(instruction.args)
@@ -158,7 +192,7 @@ class StageDownloads:
             output = _norm(posixpath.join(workdir, dest))
             if dest.endswith("/") or len(words) > 2:
                 output = posixpath.join(output, name)
-            download = Download(self.startup.dockerfile.path, instruction.line, 1, url, instruction.value, stage,
+            download = Download(self.startup.dockerfile.path, instruction.line, 1, url, f"ADD {url}", stage,
                                 instruction, output, verified="checksum" in instruction.flags)
             download.names = _names_of(output) | _names_of(url)
             download.tool = _tool(url, output)
@@ -216,8 +250,10 @@ class StageDownloads:
         elif output is None:
             output = posixpath.basename(url.split("?", 1)[0].rstrip("/")) if name == "wget" else None
         if output:
-            download.output = _norm(posixpath.join(cwd, output))
+            download.output = output if output.startswith("$") else _norm(posixpath.join(cwd, output))
             download.names |= _names_of(download.output) | {output}
+            if _BIN_FOLDERS.search(posixpath.dirname(download.output)):
+                download.uses.append(f"written into {posixpath.dirname(download.output)}")
         raw = [w.text for w in command.words]
         download.names |= {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
         download.names.discard("")
@@ -255,6 +291,11 @@ def _effect(download: Download, command, name, words, commands, position, compar
     tokens |= {posixpath.basename(w) for w in words if w}
     if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):  # `echo "$SUM  f" | sha256sum -c`
         tokens |= _tokens(pipeline_text)
+    if name == "chmod" and download.output and any(
+            any(ch in word for ch in "*?[") and fnmatch.fnmatchcase(download.output, _norm(posixpath.join(cwd, word)))
+            for word in words[1:] if word):
+        _use(download, "made executable")  # chmod +x /usr/local/bin/*
+        return
     if not (download.names & tokens):
         if name in _COMPILERS or (words and words[0] in ("./configure", "configure")):
             folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
@@ -337,8 +378,7 @@ def _verifies(name, arguments, command, commands, position, compared: bool) -> b
     if name == "gpgv":
         return True
     if name in CHECKSUM_TOOLS or name == "md5sum":
-        if any(a in ("-c", "--check") or (a.startswith("-") and not a.startswith("--") and "c" in a[1:])
-               for a in arguments):
+        if any(_is_check_option(a) for a in arguments):
             return True
         later = [c.name for c in commands[position + 1:]]
         return any(n in ("grep", "cmp", "diff") for n in later) or compared
@@ -356,6 +396,12 @@ def _verifies(name, arguments, command, commands, position, compared: bool) -> b
     if name in ("[", "[[", "test") or command.is_test:
         return bool(re.search(r"\b(sha(1|224|256|384|512)sum|shasum|md5sum|b2sum|openssl)\b", command.text))
     return False
+
+
+def _is_check_option(argument: str) -> bool:
+    """`-c`, `--check`, or `c` in a cluster of short options (`-cs`)."""
+    return argument == "--check" or (argument.startswith("-") and not argument.startswith("--")
+                                     and "c" in argument[1:])
 
 
 def _compared_commands(script: m.Script) -> set[int]:
@@ -379,7 +425,7 @@ def _unnamed_check(script, analysis, pending) -> bool:
             launch = analysis.launches(command)[0]
             name = launch.program_name
             values = [w.value or w.text for w in launch.program[1:]]
-            checks = (name in CHECKSUM_TOOLS and any(v in ("-c", "--check") for v in values)) or \
+            checks = (name in CHECKSUM_TOOLS and any(_is_check_option(v) for v in values)) or \
                 (name in ("gpg", "gpg2") and "--verify" in values) or name == "gpgv"
             if checks and not (names & _tokens(text)):
                 return True
@@ -435,8 +481,8 @@ def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, boo
             continue
         if url is None and ("://" in argument or argument.startswith("$")):
             url = argument
-    if url is None or "://" not in url:
-        return None, None, False
+    if url is None or ("://" not in url and not url.startswith("$")):
+        return None, None, False  # a variable holding the URL (`"${SONARR_URL}"`) still names a download
     if remote_name and output is None:
         output = posixpath.basename(url.split("?", 1)[0].rstrip("/"))
     if output == "-":

@@ -65,7 +65,8 @@ class Variables:
                 words = words[:head] + [path] + words[head + 1:]
         if head >= len(words) or depth > 3 or words[head].kind != m.VAR:
             return [words]
-        candidates = self.values.get(words[head].var or "")
+        name = words[head].var or ""
+        candidates = [c for c in self.values.get(name, []) if not _self_default(c, name)]
         if not candidates or any(c is None or c.kind != m.LITERAL for c in candidates):
             return [words]
         results: list[list[m.Word]] = []
@@ -90,6 +91,11 @@ class Variables:
         else:
             return None
         return m.Word(word.text, m.LITERAL, value + rest)
+
+
+def _self_default(word: m.Word | None, name: str) -> bool:
+    """`X=${X:-""}`: a default for a value set elsewhere, not a value of its own."""
+    return word is not None and word.kind != m.LITERAL and word.text.strip('"').startswith("${" + name + ":")
 
 
 _PATH_WORD = re.compile(r'^"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(/[^$`"\\]*)"?$')

@@ -77,7 +77,7 @@ typeset ulimit umask unalias unset until wait while
 FETCHERS = {"curl", "wget"}
 
 #: Tools that run first and as root in every container: an unverified download of one is PL004.
-PRIVILEGE_TOOL_NAMES = ("gosu", "su-exec", "tini", "dumb-init")
+PRIVILEGE_TOOL_NAMES = ("gosu", "su-exec", "tini", "dumb-init", "s6-overlay", "catatonit", "fixuid")
 
 #: Files that hold signatures, digests or keys: fetching one is not fetching code.
 SIGNATURE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".sha256", ".sha256sum", ".sha512", ".sha512sum",

@@ -15,8 +15,7 @@ def check(startup):
     for download in startup.downloads.downloads:
         if download.tool is None or download.verified or download.key:
             continue
-        how = "ADD" if download.instruction is not None and download.instruction.keyword == "ADD" and \
-            download.text == download.instruction.value else quote(download.text, 50)
+        how = "ADD" if download.text.startswith("ADD ") else quote(download.text, 50)
         if "compiled" in download.uses:
             harm = "the source is compiled as it came, so an altered tree builds an altered tool"
         elif root:
