@@ -43,6 +43,7 @@ class Instruction:
     flags: dict[str, str] = factory(dict)
     args: str = ""  # the value without leading --flags
     heredocs: list[Heredoc] = factory(list)
+    path: str | None = None  # the file it is written in, when not the Dockerfile (a compose override)
 
     @property
     def exec_form(self) -> list[str] | None:

@@ -55,6 +55,7 @@ class Launch:
     program: list[Word] = factory(list)
     lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
     via_base: bool = False  # went through the base image's entrypoint script (which may drop)
+    drop_user: str | None = None  # the user the drop tool switches to, when it is a constant
 
     @property
     def runs_args(self) -> bool:
@@ -185,6 +186,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             if after is not None:
                 if launch.drop is None:
                     launch.drop = name
+                    launch.drop_user = _drop_user(name if name in DROP_TOOLS else "gosu", words, i, after)
                 i = after
                 continue
         if name in SUDO_TOOLS:
@@ -270,6 +272,23 @@ def _options_then_command(name: str, words: list[Word], i: int) -> int | None:
         switches = switches or option in switch_options
         j += 2 if option in value_options and "=" not in value else 1
     return j + operands if switches else None
+
+
+def _drop_user(name: str, words: list[Word], i: int, after: int) -> str | None:
+    """`gosu app`, `su-exec 0:0`, `setpriv --reuid=app`, `chroot --userspec=app:app`, `runuser -u app`."""
+    values = [_word_value(w) for w in words[i + 1:after]]
+    if name in ("gosu", "su-exec", "s6-setuidgid", "setuidgid", "setuser"):
+        operands = [v for v in values if v is None or not v.startswith("-")]
+        return operands[0] if operands else None
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        for option in ("--reuid", "--userspec", "--user", "-u", "-U"):
+            if value == option and index + 1 < len(values):
+                return values[index + 1]
+            if value.startswith(option + "="):
+                return value.split("=", 1)[1]
+    return None
 
 
 def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:

@@ -17,6 +17,11 @@ from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script
 
 
+def is_root_user(value: str) -> bool:
+    """`root`, `0`, `0:0`, `root:root`: the user part names root."""
+    return value.split(":", 1)[0].strip() in ("root", "0")
+
+
 @record
 class UserInfo:
     value: str | None  # expanded user, None when it cannot be resolved
@@ -28,7 +33,13 @@ class UserInfo:
     def is_root(self) -> bool:
         if self.value is None:
             return False  # unresolvable: not root
-        return self.value.split(":", 1)[0].strip() in ("root", "0")
+        return is_root_user(self.value)
+
+    def origin(self) -> str:
+        """Where the user comes from, for messages: `USER app at line 7`, or the base image's."""
+        if self.from_user_instruction:
+            return f"USER {self.value} at line {self.line}"
+        return "the base image's user"
 
 
 @record
@@ -382,6 +393,11 @@ class Startup:
                     return None
                 names += [v for v in variables if v not in names]
         return names if names and other_path else None
+
+    def guarded_by_user_check(self, analysis: ScriptAnalysis, command: m.Command) -> bool:
+        """Whether a test of the current user (`[ "$(id -u)" = 0 ]`, `$EUID`, `whoami`) leads to the command."""
+        text = " ".join(text for text, _ in _guards_of(analysis, command))
+        return bool(re.search(USER_CHECK, text))
 
     def main_launches(self) -> list[Launch]:
         """Readings of the programs the container ends up running, `"$@"` replaced by the CMD."""

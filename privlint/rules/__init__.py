@@ -10,6 +10,7 @@ from privlint.rules import (
     pl005_shell_form_entrypoint,
     pl006_sudo_in_run,
     pl007_unverified_download,
+    pl008_drop_needs_root,
     pl900_parse_incomplete,
     pl901_unused_suppression,
 )
@@ -24,6 +25,7 @@ RULES = {
         pl005_shell_form_entrypoint,
         pl006_sudo_in_run,
         pl007_unverified_download,
+        pl008_drop_needs_root,
         pl900_parse_incomplete,
         pl901_unused_suppression,
     )
