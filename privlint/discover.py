@@ -54,8 +54,11 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def find_dockerfiles(root: str, problems: list[tuple[str, str]]) -> list[str]:
-    """Every Dockerfile below `root`, sorted; symlinked directories are not followed."""
+def find_dockerfiles(root: str, problems: list[tuple[str, str]], composes: list[str] | None = None) -> list[str]:
+    """Every Dockerfile below `root`, sorted; symlinked directories are not followed. Compose files found on
+    the way are added to `composes` when it is given."""
+    from privlint.filekind import is_compose_name
+
     found: list[str] = []
 
     def on_error(error: OSError) -> None:
@@ -71,7 +74,9 @@ def find_dockerfiles(root: str, problems: list[tuple[str, str]]) -> list[str]:
         )
         for name in sorted(files):
             path = os.path.join(directory, name)
-            if is_dockerfile_name(name):
+            if composes is not None and is_compose_name(name):
+                composes.append(os.path.normpath(path))
+            elif is_dockerfile_name(name):
                 if not name.lower().endswith(TEMPLATE_SUFFIXES):
                     found.append(os.path.normpath(path))
             elif may_be_dockerfile(name) and content_is_dockerfile(path):

@@ -8,11 +8,11 @@ import os
 from privlint.config import Settings
 from privlint.discover import is_dockerfile_name
 from privlint.dockerfile import parse_dockerfile
-from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, kind_of
+from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, is_compose_name, kind_of
 from privlint.finding import Finding, InputError, Note
 from privlint.record import factory, record, replace
 from privlint.rules import RULES, pl901_unused_suppression
-from privlint.source import MAX_FILE_BYTES, SourceText
+from privlint.source import MAX_FILE_BYTES, SourceText, UnreadableFile, read_source
 from privlint.startup import Startup
 from privlint.suppress import apply as apply_suppressions
 from privlint.suppress import find_pragmas, malformed_pragmas
@@ -26,6 +26,7 @@ class Job:
     script: str | None = None  # an explicitly paired entrypoint script
     context: str | None = None
     text: SourceText | None = None  # the file's text when it was not read from disk (standard input)
+    service: object = None  # compose.Service: the image as this compose service runs it
 
 
 @record
@@ -97,12 +98,15 @@ class Linter:
         result = Result()
         dockerfiles: list[str] = list(forced_dockerfiles)
         scripts: list[str] = []
+        composes: list[str] = []
         problems: list[tuple[str, str]] = []
         for path in paths:
             if path == "-" and self.stdin is not None:
                 result.extend(self._lint_stdin())
             elif os.path.isdir(path):
-                dockerfiles += find_dockerfiles(path, problems)
+                dockerfiles += find_dockerfiles(path, problems, composes)
+            elif is_compose_name(path):
+                composes.append(path)
             elif is_dockerfile_name(path):
                 dockerfiles.append(path)
             elif not os.path.lexists(path):
@@ -111,6 +115,8 @@ class Linter:
                 kind = _kind_of_file(path)
                 if kind == DOCKERFILE:
                     dockerfiles.append(path)
+                elif kind == COMPOSE:
+                    composes.append(path)
                 elif kind in (SHELL, None):  # None: unreadable, which reading it as a script will say
                     scripts.append(path)
                 else:
@@ -118,6 +124,11 @@ class Linter:
         result.errors += [InputError(path, message) for path, message in problems]
         dockerfiles = [p for p in dict.fromkeys(dockerfiles) if not self.excluded(p)]
         scripts = [p for p in dict.fromkeys(scripts) if not self.excluded(p)]
+        service_jobs = self._compose_jobs([p for p in dict.fromkeys(composes) if not self.excluded(p)], result)
+        built = {os.path.realpath(job.dockerfile) for job in service_jobs}
+        dockerfiles = [p for p in dockerfiles if os.path.realpath(p) not in built]  # linted as the service runs it
+        for part in self.lint_jobs(service_jobs):
+            result.extend(part)
         context = self.settings.context
         if find_dockerfiles_for_scripts:
             return self._lint_with_owning_dockerfiles(dockerfiles, scripts, result)
@@ -137,6 +148,30 @@ class Linter:
         for part in self.lint_jobs(alone):
             result.extend(part)
         return result
+
+    def _compose_jobs(self, composes: list[str], result: Result) -> list[Job]:
+        """One job per distinct way a compose service runs an image it builds."""
+        from privlint.compose import ComposeError, read_compose
+
+        jobs: dict[tuple, Job] = {}
+        for path in composes:
+            try:
+                source = read_source(path, self.max_bytes)
+                services = read_compose(path, source.text)
+            except (UnreadableFile, ComposeError) as error:
+                result.errors.append(InputError(path, str(error)))
+                continue
+            result.files += 1
+            result.sources[path] = source.text.splitlines()
+            for service in services:
+                if service.dockerfile is None:
+                    continue  # `image:` only: privlint cannot read the image
+                if not os.path.isfile(service.dockerfile):
+                    result.notes.append(Note(path, f"service `{service.name}` builds {service.dockerfile}, which is "
+                                                   "not there: not linted"))
+                    continue
+                jobs.setdefault(service.key(), Job(service.dockerfile, context=service.context, service=service))
+        return list(jobs.values())
 
     def lint_jobs(self, jobs: list[Job]) -> list[Result]:
         """Results in job order; large inputs are spread over a process pool, small ones stay here."""
@@ -236,7 +271,7 @@ class Linter:
                                             "the Dockerfile; --context sets another)")
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images),
-                          context=None if job.text is not None else context)
+                          context=None if job.text is not None else context, service=job.service)
         builder = Builder(startup, reader)
         if job.script is not None:
             preset = job.text if job.dockerfile is None else None
@@ -277,7 +312,7 @@ class Linter:
 
 _NOT_LINTED = {
     YAML: "a YAML file, not a Dockerfile or a shell script: not linted",
-    COMPOSE: "a compose file: privlint does not read compose files yet, not linted",
+    COMPOSE: "a compose file on standard input: name the file instead, its build contexts are on disk",
     UNKNOWN: "neither a Dockerfile nor a shell script (by its first line): not linted",
 }
 

@@ -17,6 +17,14 @@ from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script
 
 
+def _compose_instruction(keyword: str, setting, path: str) -> Instruction:
+    """A compose `entrypoint:`/`command:` as the instruction it replaces: words, never shell form."""
+    import json
+
+    text = json.dumps(setting.value)
+    return Instruction(keyword, text, setting.line, setting.line, args=text, path=path)
+
+
 def is_root_user(value: str) -> bool:
     """`root`, `0`, `0:0`, `root:root`: the user part names root."""
     return value.split(":", 1)[0].strip() in ("root", "0")
@@ -28,6 +36,7 @@ class UserInfo:
     line: int  # the USER line, or the final FROM line when no USER applies
     from_user_instruction: bool
     base_known: bool = True  # False: no USER, and a base image privlint does not know (it may set one)
+    path: str | None = None  # the compose file whose `user:` sets it; None: the Dockerfile
 
     @property
     def is_root(self) -> bool:
@@ -36,7 +45,9 @@ class UserInfo:
         return is_root_user(self.value)
 
     def origin(self) -> str:
-        """Where the user comes from, for messages: `USER app at line 7`, or the base image's."""
+        """Where the user comes from, for messages: `USER app at line 7`, compose's `user:`, or the base's."""
+        if self.path is not None:
+            return f"`user: {self.value}` at {self.path}:{self.line}"
         if self.from_user_instruction:
             return f"USER {self.value} at line {self.line}"
         return "the base image's user"
@@ -85,6 +96,7 @@ class Startup:
     extra_drop_tools: frozenset[str] = frozenset()
     non_root_base_images: tuple[str, ...] = ()
     context: str | None = None  # the build context folder, None when there is none (standard input)
+    service: object = None  # compose.Service when a compose service runs the image
     _analyses: dict = factory(dict)
 
     def analyse(self, script: m.Script, sourced: dict | None = None) -> ScriptAnalysis:
@@ -116,7 +128,12 @@ class Startup:
     # -- Dockerfile facts ------------------------------------------------------------------
     @cached_property
     def final_stage(self) -> Stage | None:
-        return self.dockerfile.final_stage if self.dockerfile else None
+        """The stage the image is built from: the last, or the compose service's `target:`."""
+        if self.dockerfile is None:
+            return None
+        if self.service is not None and self.service.target:
+            return self.dockerfile.stage_named(self.service.target) or self.dockerfile.final_stage
+        return self.dockerfile.final_stage
 
     @cached_property
     def environment(self) -> dict:
@@ -125,8 +142,11 @@ class Startup:
             return {}
         from privlint.dockerfile import walk_stage
 
-        return {name: value for name, value in walk_stage(self.dockerfile, self.final_stage).env.items()
-                if value is not None}
+        found = {name: value for name, value in walk_stage(self.dockerfile, self.final_stage).env.items()
+                 if value is not None}
+        if self.service is not None:
+            found.update(self.service.environment)  # compose `environment:` wins
+        return found
 
     @cached_property
     def base(self) -> BaseImage | None:
@@ -189,6 +209,9 @@ class Startup:
         stage = self.final_stage
         if stage is None:
             return None
+        if self.service is not None and self.service.user is not None:
+            setting = self.service.user
+            return UserInfo(setting.value, setting.line, True, path=self.service.path)
         last: tuple[Stage, Instruction] | None = None
         for ancestor in reversed(stage.chain()):
             for instruction in ancestor.instructions:
@@ -205,6 +228,20 @@ class Startup:
 
     @cached_property
     def chain(self) -> Chain:
+        """ENTRYPOINT and CMD in effect: the final stage's (through the stages it builds on), or a compose
+        service's `entrypoint:` (which also resets CMD) and `command:`."""
+        chain = self._dockerfile_chain()
+        service = self.service
+        if service is None:
+            return chain
+        entrypoint, cmd = chain.entrypoint, chain.cmd
+        if service.entrypoint is not None:
+            entrypoint, cmd = _compose_instruction("ENTRYPOINT", service.entrypoint, service.path), None
+        if service.command is not None:
+            cmd = _compose_instruction("CMD", service.command, service.path)
+        return Chain(entrypoint, cmd)
+
+    def _dockerfile_chain(self) -> Chain:
         entrypoint = cmd = None
         cmd_stage = None
         stage = self.final_stage

@@ -241,7 +241,7 @@ def test_yaml_and_other_files_are_never_linted_or_fixed_as_shell(tmp_path, capsy
     code, report = run_json(["--fix", str(compose), str(workflow), str(python)], capsys)
     assert code == 0 and report["findings"] == [] and report["errors"] == []
     messages = {note["path"]: note["message"] for note in report["notes"]}
-    assert "compose file" in messages[str(compose)]
+    assert "builds" in messages[str(compose)] and "which is not there" in messages[str(compose)]
     assert "YAML" in messages[str(workflow)]
     assert "neither a Dockerfile nor a shell script" in messages[str(python)]
     assert {p: p.read_text() for p in before} == before

@@ -199,8 +199,8 @@ def test_symlink_loops_and_vanishing_files_in_directory_scans(tmp_path, capsys, 
 
     real = discover.find_dockerfiles
 
-    def vanishing(root, problems):
-        found = real(root, problems)
+    def vanishing(root, problems, composes=None):
+        found = real(root, problems, composes)
         (tmp_path / "a" / "ghost.Dockerfile").unlink()
         return found
 

@@ -28,7 +28,7 @@ def check(startup):
                 reported.add(id(command))
                 at_end = id(command) in ends
                 edit = _gosu_edit(startup, script, command) if at_end else None
-                yield RULE.at(command.path, command.line, command.column, _message(command, launch),
+                yield RULE.at(command.path, command.line, command.column, _message(command, launch) + _nnp(startup),
                               _hint(command, launch, at_end), end_line=command.end_line,
                               end_column=command.end_column, edit=edit)
                 break
@@ -37,15 +37,23 @@ def check(startup):
         entry = startup.chain.entrypoint
         entry_words = entry.exec_form if entry is not None else None
         instruction = entry if entry_words and launch.sudo_index < len(entry_words) else startup.chain.cmd
-        yield RULE.at(startup.dockerfile.path, instruction.line, 1,
+        yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
                       f"{instruction.keyword} starts the container through {launch.sudo}: it stays PID 1 "
                       "instead of your program", _FIX)
     for instruction, analysis in startup.chain_analyses:
         for command in analysis.reachable_commands():
             if not command.is_test and any(reading.sudo for reading in analysis.launches(command)):
-                yield RULE.at(startup.dockerfile.path, command.line, command.column,
+                yield RULE.at(instruction.path or startup.dockerfile.path, command.line, command.column,
                               f"{instruction.keyword} starts {quote(command.text)} through sudo/su: it stays "
                               "as the parent of your program", _FIX)
+
+
+def _nnp(startup) -> str:
+    service = startup.service
+    if service is not None and service.no_new_privileges:
+        return (f"; and with `security_opt: no-new-privileges` (service `{service.name}`) sudo/su cannot raise "
+                "privileges at all: it will fail")
+    return ""
 
 
 def _message(command, launch) -> str:

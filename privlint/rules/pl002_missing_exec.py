@@ -61,7 +61,7 @@ def _check_shell_string(startup):
         if not analysis.is_long_running(command):
             continue
         shown = " ".join(command.text.split())[:60]
-        yield RULE.at(startup.dockerfile.path, instruction.line, 1,
+        yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
                       f"{instruction.keyword}'s shell string ends with {quote(command.text)}, not exec'd: the "
                       "shell stays PID 1 and `docker stop` will not reach it",
                       f"Put exec before the last command inside the string: `... && exec {shown}`")

@@ -60,7 +60,7 @@ def check(startup):
         variables = startup.opt_in_drop()
         if variables:
             names = " or ".join(f"`{name}`" for name in variables)
-            yield RULE.at(startup.dockerfile.path, user.line, 1,
+            yield RULE.at(user.path or startup.dockerfile.path, user.line, 1,
                           f"the main process runs as root unless {names} is set: the entrypoint drops privileges "
                           "only when it is", f"Drop by default (`exec gosu app \"$@\"`), or set {names} in the "
                           "image with ENV", severity=Severity.WARNING)
@@ -73,7 +73,7 @@ def check(startup):
         return
     who = _who(startup, user)
     programs = startup.main_programs()
-    path = startup.dockerfile.path
+    path = user.path or startup.dockerfile.path
     fix = _fix(startup)
     if unknown_base:
         base = startup.final_stage.chain()[-1].base
@@ -95,10 +95,21 @@ def check(startup):
         how = f"{where} drops privileges only for {quote(partial.text, 40)}, not for the main process"
     else:
         how = f"{where} never drops privileges"
-    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}", fix)
+    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}{_privileges(startup)}", fix)
+
+
+def _privileges(startup) -> str:
+    """A privileged service makes root in the container root on the host: the message says so."""
+    service = startup.service
+    if service is None or not service.privileges:
+        return ""
+    listed = ", ".join(f"`{setting.value}`" for setting in service.privileges)
+    return f"; the service also runs with {listed}, so root in the container reaches the host"
 
 
 def _who(startup, user) -> str:
+    if user.path is not None:
+        return f"`user: {user.value}` in service `{startup.service.name}`"
     if user.from_user_instruction:
         return f"USER {user.value}"
     return f"no USER instruction, and `{startup.final_stage.chain()[-1].base}` runs as root"

@@ -19,7 +19,8 @@ def check(startup):
         return
     chain = startup.chain
     for instruction in (chain.entrypoint, chain.cmd):
-        if instruction is None or instruction.exec_form is not None or not instruction.args.strip():
+        if instruction is None or instruction.exec_form is not None or not instruction.args.strip() or \
+                instruction.path is not None:  # a compose `command:` string is words, not shell form
             continue
         if instruction.looks_like_broken_json:
             why = "is not valid JSON (Docker needs double quotes), so Docker runs it in shell form"
