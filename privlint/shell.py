@@ -92,6 +92,9 @@ _GAP_MASKS = [
      lambda match: b":" + b" " * (len(match.group(0)) - 1)),
     (re.compile(rb"`#[^`\n]*`"), lambda match: b" " * len(match.group(0))),  # `# comment` in a pipe
     (re.compile(rb"(?<=\))[ \t](?=[ \t]{0,100}\}(?:[ \t;]|$))", re.M), lambda match: b";"),  # ( ... ) }
+    # `f() { if ...; then ...; fi }`: bash ends the group after `fi`/`done`/`esac`; the grammar wants a `;`
+    (re.compile(rb"(?:(?<=[;\s]fi)|(?<=[;\s]done)|(?<=[;\s]esac))[ \t](?=[ \t]{0,100}\}(?:[ \t;]|$))", re.M),
+     lambda match: b";"),
 ]
 
 

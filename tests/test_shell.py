@@ -92,3 +92,11 @@ def test_sourced_guard_is_decided_by_how_the_file_runs():
     assert [(e.command.text, e.how) for e in ends if isinstance(e.command, Command)] == [("exec app", "exec")]
     direct = ScriptAnalysis(library).path_ends()
     assert [(e.command.name, e.how) for e in direct if isinstance(e.command, Command)] == [("server", "exit")]
+
+
+def test_group_closed_right_after_fi_done_esac():
+    script = parse_script("s.sh", 'err() { if [[ $Q -ne 1 ]]; then echo "$@" 1>&2; fi }\n'
+                                  'each() { for a in b; do echo; done }\npick() { case x in y) z;; esac }\n'
+                                  'echo one }\nexec gosu app "$@"\n')
+    assert script.damage == [] and set(script.functions) == {"err", "each", "pick"}
+    assert [c.text for c in iter_commands(script.body, into_functions=False)][0] == "echo one }"
