@@ -296,3 +296,30 @@ def test_very_deep_trees_and_unreadable_folders(tmp_path, capsys, monkeypatch):
     assert code == 2
     assert report["errors"][0]["message"] == "cannot read directory: Permission denied"
     assert [(f["rule"], f["path"].count("/")) for f in report["findings"]] == [("PL005", 11)]
+
+
+def test_bad_compose_input_is_bad_input_like_any_other(tmp_path, capsys):
+    import time
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    files = {
+        "invalid/compose.yaml": b"services:\n  web:\n    build: [unclosed\n",
+        "notcompose/compose.yaml": b"name: just-a-list\nitems: [1, 2, 3]\n",
+        "bomb/compose.yaml": (bomb + "services:\n  web:\n    image: x\n    labels: *j\n").encode(),
+        "tags/compose.yaml": b"services:\n  web:\n    build: !custom .\n    command: !reset null\n",
+        "tags/Dockerfile": b'FROM python:3.12-slim\nUSER nobody\nCMD ["python", "-V"]\n',
+        "huge/compose.yaml": b"services:\n" + b"  # padding\n" * 1_000_000,
+        "ok/Dockerfile": b"FROM debian\nUSER nobody\nCMD python app.py\n",
+    }
+    started = time.perf_counter()
+    code, report = _lint(tmp_path, files, ["invalid", "notcompose", "bomb", "tags", "huge", "ok"], capsys)
+    assert time.perf_counter() - started < 20
+    errors = {os.path.dirname(e["path"]): e["message"] for e in report["errors"]}
+    assert code == 2
+    assert errors["invalid"].startswith("not valid YAML at line")
+    assert "not a compose file" in errors["notcompose"]
+    assert "above the" in errors["huge"]
+    assert "bomb" not in errors and "tags" not in errors  # walked once per alias; tags read as plain values
+    assert [(f["rule"], f["path"]) for f in report["findings"]] == [("PL005", "ok/Dockerfile")]
