@@ -17,12 +17,13 @@ import re
 from privlint import shell_model as m
 from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
-from privlint.finding import InputError, Note
+from privlint.finding import InputError, Note, Related
 from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE
 from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
 from privlint.startup import Startup, StartupScript, looks_like_script, script_of
+from privlint.trail import chain_step
 
 #: How many scripts one start-up may read through sources, hops and RUN (bounds hostile input).
 MAX_SCRIPTS = 64
@@ -214,6 +215,9 @@ class Builder:
         if entry is None:
             startup.script_missing = True
             return
+        step = chain_step(startup)
+        if step is not None:
+            entry.via = Related(step.path, step.line, step.column, f"{step.message}: starts {reference}")
         startup.script = entry
         self._hops_and_helpers(entry)
 
@@ -251,6 +255,8 @@ class Builder:
                         continue
                     hop = self._script_at(origin, "hop")
                     if hop is not None and id(hop.script) not in seen:
+                        hop.via = Related(command.path, command.line, command.column,
+                                          f"`{' '.join(command.text.split())[:60]}` hands over to {reference}")
                         nxt = hop
                         break
                 if nxt is not None:
@@ -277,6 +283,8 @@ class Builder:
                     continue
                 helper = self._script_at(origin, "foreground")
                 if helper is not None and id(helper.script) not in seen:
+                    helper.via = Related(command.path, command.line, command.column,
+                                         f"`{' '.join(command.text.split())[:60]}` runs {reference} and waits")
                     seen.add(id(helper.script))
                     self.startup.foreground.append(helper)
 

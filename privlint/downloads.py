@@ -19,6 +19,7 @@ import re
 
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words, expand, stage_scope, workdir_at
+from privlint.finding import Related
 from privlint.launch import basename
 from privlint.programs import (
     CHECKSUM_TOOLS,
@@ -87,6 +88,7 @@ class Download:
     key: bool = False  # a signing key or signature: not code
     start_time: bool = False  # fetched by the start-up path, at every container start
     script: object = None  # the m.Script it came from (for checks that name no file)
+    steps: list = factory(list)  # finding.Related: where the file goes and how it is used
 
     @property
     def shown(self) -> str:
@@ -294,13 +296,13 @@ def _effect(download: Download, command, name, words, commands, position, compar
     if name == "chmod" and download.output and any(
             any(ch in word for ch in "*?[") and fnmatch.fnmatchcase(download.output, _norm(posixpath.join(cwd, word)))
             for word in words[1:] if word):
-        _use(download, "made executable")  # chmod +x /usr/local/bin/*
+        _use(download, "made executable", command)  # chmod +x /usr/local/bin/*
         return
     if not (download.names & tokens):
         if name in _COMPILERS or (words and words[0] in ("./configure", "configure")):
             folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
             if any(cwd == folder or cwd.startswith(folder.rstrip("/") + "/") for folder in folders):
-                _use(download, "compiled")
+                _use(download, "compiled", command)
         return
     arguments = words[1:]
     if _verifies(name, arguments, command, commands, position, compared):
@@ -311,10 +313,10 @@ def _effect(download: Download, command, name, words, commands, position, compar
         download.key = True
         return
     if name == "chmod" and any(_grants_exec(a) for a in arguments if not _names_file(download, a)):
-        _use(download, "made executable")
+        _use(download, "made executable", command)
     elif name == "install" and not any(a.startswith("-d") for a in arguments):
         dest = [a for a in arguments if not a.startswith("-")][-1:] or [""]
-        _use(download, f"installed into {posixpath.dirname(_norm(posixpath.join(cwd, dest[0])))}")
+        _use(download, f"installed into {posixpath.dirname(_norm(posixpath.join(cwd, dest[0])))}", command)
     elif name in ("mv", "cp", "ln"):
         operands = [a for a in arguments if not a.startswith("-")]
         if len(operands) >= 2 and not _names_file(download, operands[-1]):
@@ -323,25 +325,25 @@ def _effect(download: Download, command, name, words, commands, position, compar
                 download.output or "")))
             if _CODE_FOLDERS.search(dest):
                 folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
-                _use(download, f"moved into {folder}")
+                _use(download, f"moved into {folder}", command)
     elif name == "tar" and _tar_extracts(arguments):
-        _use(download, f"extracted into {_option_value(arguments, ('-C', '--directory')) or cwd}")
+        _use(download, f"extracted into {_option_value(arguments, ('-C', '--directory')) or cwd}", command)
     elif name in _ARCHIVERS:
-        _use(download, f"extracted into {_option_value(arguments, ('-d',)) or cwd}")
+        _use(download, f"extracted into {_option_value(arguments, ('-d',)) or cwd}", command)
     elif name in ("gunzip", "gzip", "xz", "unxz", "bunzip2", "zstd", "unzstd"):
         stripped = re.sub(r"\.(gz|xz|bz2|zst|tgz)$", "", download.output or "")
         if stripped:
             download.names |= _names_of(stripped)
     elif name in _INSTALLERS and _installs(name, arguments, download):
-        _use(download, f"installed as a package with {name}")
+        _use(download, f"installed as a package with {name}", command)
     elif name == "apk" and "--allow-untrusted" in arguments:
-        _use(download, "installed as a package with apk --allow-untrusted")
+        _use(download, "installed as a package with apk --allow-untrusted", command)
     elif name in _RUNNERS and any(_names_file(download, a) for a in arguments[:3]):
-        _use(download, f"run by {_RUNNERS[name]}")
+        _use(download, f"run by {_RUNNERS[name]}", command)
     elif name in _COMPILERS:
-        _use(download, "compiled")
+        _use(download, "compiled", command)
     elif words and _names_file(download, words[0]):
-        _use(download, "run")
+        _use(download, "run", command)
 
 
 def _consume(download: Download, after, analysis, values, cwd) -> None:
@@ -433,9 +435,12 @@ def _unnamed_check(script, analysis, pending) -> bool:
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-def _use(download: Download, use: str) -> None:
+def _use(download: Download, use: str, command=None) -> None:
     if use not in download.uses:
         download.uses.append(use)
+        if command is not None and (command.path, command.line) != (download.path, download.line):
+            download.steps.append(Related(command.path, command.line, command.column,
+                                          f"`{' '.join(command.text.split())[:60]}`: {use}"))
 
 
 def _names_file(download: Download, word: str) -> bool:

@@ -34,6 +34,16 @@ class Edit:
 
 
 @record(frozen=True)
+class Related:
+    """One step of the path that explains a finding: a location and what happens there."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+@record(frozen=True)
 class Finding:
     rule: str
     name: str
@@ -47,6 +57,7 @@ class Finding:
     end_column: int | None = None
     suppressed: str | None = None  # set (to the reason, or "") when an inline pragma silences it
     edit: Edit | None = None  # the repair `--fix` can make
+    related: tuple = ()  # Related steps, in start-up order, that explain the finding
 
     @property
     def fixable(self) -> bool:

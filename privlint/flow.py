@@ -116,7 +116,7 @@ class Place:
     subshell: bool = False  # exec would replace the subshell only
     pipeline: bool = False  # a part of `a | b`
     and_or: bool = False  # a part of `a && b || c`
-    guards: tuple = ()  # (condition text, negated) of each test that must pass to get here, outermost first
+    guards: tuple = ()  # (condition text, negated, line) of each test that must pass to get here, outermost first
     function: str | None = None  # the innermost function defining it
 
 
@@ -132,17 +132,18 @@ def _places(script: m.Script) -> dict[int, Place]:
         if isinstance(node, m.If):
             failed: tuple = ()
             for condition, body in node.branches:
-                text = _text(condition)
+                text, line = _text(condition), _first_line(condition)
                 stack += [(condition, replace(place, condition=True, guards=place.guards + failed)),
-                          (body, replace(place, guards=place.guards + failed + ((text, False),)))]
-                failed += ((text, True),)
+                          (body, replace(place, guards=place.guards + failed + ((text, False, line),)))]
+                failed += ((text, True, line),)
             if node.else_body is not None:
                 stack.append((node.else_body, replace(place, guards=place.guards + failed)))
             continue
         if isinstance(node, m.Case):
             subject = f"case {node.subject.text}" if node.subject is not None else "case"
-            for patterns, body in node.items:
-                guard = (f"{subject} in {'|'.join(patterns)}", False)
+            for index, (patterns, body) in enumerate(node.items):
+                line = node.lines[index] if index < len(node.lines) else _first_line(body)
+                guard = (f"{subject} in {'|'.join(patterns)}", False, line)
                 stack.append((body, replace(place, guards=place.guards + (guard,))))
             continue
         if isinstance(node, m.Loop):
@@ -163,7 +164,7 @@ def _places(script: m.Script) -> dict[int, Place]:
             for index, child in enumerate(node.items):
                 stack.append((child, replace(place, and_or=True, guards=guards)))
                 if index < len(node.operators):
-                    guards = guards + ((_text(child), node.operators[index] == "||"),)
+                    guards = guards + ((_text(child), node.operators[index] == "||", _first_line(child)),)
             continue
         stack += [(child, place) for child in m.children(node, into_nested=False)]
     return places
@@ -195,6 +196,12 @@ def _when_sourced(node) -> bool | None:
             if match:
                 return match.group(1).startswith("!")
     return None
+
+
+def _first_line(node: m.Node) -> int:
+    for command in m.iter_commands(node):
+        return command.line
+    return 0
 
 
 def _text(node: m.Node) -> str:

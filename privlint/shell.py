@@ -431,7 +431,7 @@ class _Converter:
     def case_statement(self, node) -> m.Case:
         subject_node = node.child_by_field_name("value")
         subject = self.word(subject_node) if subject_node is not None else None
-        items = []
+        items, lines = [], []
         for item in node.named_children:
             if item.type != "case_item":
                 continue
@@ -447,7 +447,8 @@ class _Converter:
                 elif child.type not in (";;", ";&", ";;&"):
                     body.append(child)
             items.append((patterns, self.seq(body)))
-        return m.Case(subject, items)
+            lines.append(self.start(item)[0])
+        return m.Case(subject, items, lines)
 
     def loop(self, node) -> m.Loop:
         body_node = node.child_by_field_name("body")

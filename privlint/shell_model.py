@@ -80,6 +80,7 @@ class If:
 class Case:
     subject: Word | None
     items: list[tuple[list[str], Seq]]  # (pattern texts, body)
+    lines: list[int] = factory(list)  # the line of each item's patterns
 
     @property
     def has_default(self) -> bool:

@@ -83,6 +83,7 @@ class StartupScript:
     editable: bool = False  # surely shell and parsed whole: `--fix` may edit it
     role: str = "entrypoint"  # entrypoint, hop, foreground, alone
     image_path: str | None = None  # where the image has it
+    via: object = None  # finding.Related: what runs it (ENTRYPOINT/CMD, or the command handing over to it)
 
 
 @record
@@ -422,7 +423,7 @@ class Startup:
                     other_path = other_path or analysis.is_long_running(command)
                     continue
                 guards = _guards_of(analysis, command)
-                text = " ".join(text for text, _ in guards)
+                text = " ".join(guard[0] for guard in guards)
                 if re.search(USER_CHECK, text):
                     return None
                 variables = [v for v in _VARIABLE_NAME.findall(text) if v not in env and not v.isdigit()]
@@ -433,7 +434,7 @@ class Startup:
 
     def guarded_by_user_check(self, analysis: ScriptAnalysis, command: m.Command) -> bool:
         """Whether a test of the current user (`[ "$(id -u)" = 0 ]`, `$EUID`, `whoami`) leads to the command."""
-        text = " ".join(text for text, _ in _guards_of(analysis, command))
+        text = " ".join(guard[0] for guard in _guards_of(analysis, command))
         return bool(re.search(USER_CHECK, text))
 
     def main_launches(self) -> list[Launch]:

@@ -15,9 +15,10 @@ class Rule:
 
     def at(self, path: str, line: int, column: int, message: str, fix: str,
            severity: Severity | None = None, end_line: int | None = None,
-           end_column: int | None = None, edit: Edit | None = None) -> Finding:
+           end_column: int | None = None, edit: Edit | None = None, related=()) -> Finding:
         return Finding(self.id, self.name, severity or self.severity, path, line, column, message, fix,
-                       end_line if end_line is not None else line, end_column, edit=edit)
+                       end_line if end_line is not None else line, end_column, edit=edit,
+                       related=tuple(step for step in related if (step.path, step.line) != (path, line)))
 
 
 def quote(text: str, limit: int = 60) -> str:

@@ -6,6 +6,7 @@ import re
 
 from privlint.finding import Edit, Severity
 from privlint.rules.base import Rule, quote
+from privlint.trail import to_command
 
 RULE = Rule("PL001", "sudo-in-entrypoint", Severity.ERROR,
             "sudo or su starts a process on the entrypoint path")
@@ -30,7 +31,7 @@ def check(startup):
                 edit = _gosu_edit(startup, script, command) if at_end else None
                 yield RULE.at(command.path, command.line, command.column, _message(command, launch) + _nnp(startup),
                               _hint(command, launch, at_end), end_line=command.end_line,
-                              end_column=command.end_column, edit=edit)
+                              end_column=command.end_column, edit=edit, related=to_command(startup, script, command))
                 break
     launch = startup.chain_launch
     if launch is not None and launch.sudo:

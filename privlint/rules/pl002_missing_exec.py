@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from privlint.finding import Edit, Severity
+from privlint.finding import Edit, Related, Severity
 from privlint.programs import KNOWN_PROGRAMS, SHELL_BUILTINS, family
 from privlint.rules.base import Rule, quote
 from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command
+from privlint.trail import to_command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
             "the long-running command that ends the entrypoint is not exec'd")
@@ -18,8 +19,9 @@ def check(startup):
     yield from _check_shell_string(startup)
 
 
-def _foreground_servers(analysis, reported: set[int]):
+def _foreground_servers(startup, script, reported: set[int]):
     """A server started in the foreground on a path that goes on: the shell waits for it as PID 1."""
+    analysis = script.analysis
     ends = {id(end.command) for end in analysis.path_ends()}
     for command in analysis.reachable_commands():
         if id(command) in ends or id(command) in reported or command.background or command.is_test:
@@ -35,7 +37,8 @@ def _foreground_servers(analysis, reported: set[int]):
                       f"{quote(command.text)} runs in the foreground: the shell waits, stays PID 1, and the lines "
                       "after it only run once the server has exited" + _npm_note(launches),
                       "Make it the last command and `exec` it; run what comes after it before it, or in the "
-                      "program's own shutdown hook", end_line=command.end_line, end_column=command.end_column)
+                      "program's own shutdown hook", end_line=command.end_line, end_column=command.end_column,
+                      related=to_command(startup, script, command))
 
 
 def _npm_note(launches) -> str:
@@ -70,7 +73,7 @@ def _check_shell_string(startup):
 
 def _check_script(startup, script, reported: set[int]):
     analysis = script.analysis
-    yield from _foreground_servers(analysis, reported)
+    yield from _foreground_servers(startup, script, reported)
     for end in analysis.path_ends():
         command = end.command
         if not isinstance(command, Command) or end.how == "exec" or command.is_test:
@@ -85,7 +88,10 @@ def _check_script(startup, script, reported: set[int]):
                               f"{quote(background.text)} runs in the background and the script waits for it "
                               "with no trap forwarding TERM: `docker stop` signals the shell, not it",
                               "exec the program instead of `&` + `wait`, or `trap 'kill -TERM $pid' TERM INT` "
-                              "before waiting", end_column=command.end_column)
+                              "before waiting", end_column=command.end_column,
+                              related=to_command(startup, script, command) + [Related(
+                                  background.path, background.line, background.column,
+                                  f"`{' '.join(background.text.split())[:60]}` starts in the background")])
             continue
         if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command) or \
                 any(command is deep for deep in analysis.too_deep):
@@ -100,13 +106,15 @@ def _check_script(startup, script, reported: set[int]):
                        "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
             yield RULE.at(command.path, command.line, command.column, message,
                           "Take the command out of the subshell: `exec` it from the script itself",
-                          end_line=command.end_line, end_column=command.end_column)
+                          end_line=command.end_line, end_column=command.end_column,
+                          related=to_command(startup, script, command))
             continue
         message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
                    "PID 1 and `docker stop` will not reach it" + _npm_note(analysis.launches(command)))
         edit, fix = _exec_fix(startup, script, analysis, command, end)
         yield RULE.at(command.path, command.line, command.column, message, fix,
-                      end_line=command.end_line, end_column=command.end_column, edit=edit)
+                      end_line=command.end_line, end_column=command.end_column, edit=edit,
+                      related=to_command(startup, script, command))
 
 
 def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str]:

@@ -6,6 +6,7 @@ from privlint.finding import Severity
 from privlint.programs import INTERACTIVE, NEEDS_ROOT, SELF_DROPPING_SERVERS, SELF_SWITCHING_SERVERS, SUPERVISORS
 from privlint.rules.base import Rule, quote
 from privlint.startup import damage_may_hide_drop, looks_like_script, posix_shell
+from privlint.trail import main_trail
 
 RULE = Rule("PL003", "root-without-drop", Severity.ERROR,
             "the container's main process runs as root with no privilege drop")
@@ -85,7 +86,7 @@ def check(startup):
     for group, template in _MANAGED_BY_THEMSELVES:
         if programs and programs <= group:
             message = template.format(names=", ".join(sorted(programs)), who=who)
-            yield RULE.at(path, user.line, 1, message, fix, severity=Severity.WARNING)
+            yield RULE.at(path, user.line, 1, message, fix, severity=Severity.WARNING, related=main_trail(startup))
             return
     where = "the entrypoint script" if startup.script is not None else "ENTRYPOINT/CMD"
     if startup.inherits_start():
@@ -95,7 +96,8 @@ def check(startup):
         how = f"{where} drops privileges only for {quote(partial.text, 40)}, not for the main process"
     else:
         how = f"{where} never drops privileges"
-    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}{_privileges(startup)}", fix)
+    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}{_privileges(startup)}", fix,
+                  related=main_trail(startup))
 
 
 def _privileges(startup) -> str:

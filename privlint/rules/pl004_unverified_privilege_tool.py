@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from privlint.finding import Severity
 from privlint.rules.base import Rule, quote
+from privlint.trail import tool_use
 
 RULE = Rule("PL004", "unverified-privilege-tool", Severity.ERROR,
             "a privilege or init tool is downloaded without verification")
@@ -27,4 +28,5 @@ def check(startup):
                       f"{download.tool} is downloaded{when} by {how} with no gpg or checksum verification: {harm}",
                       f"Install {download.tool} from the distribution's packages, or verify it: "
                       "`gpg --batch --verify` its .asc with the full key fingerprint, "
-                      "`sha256sum -c` a pinned hash, or `ADD --checksum=sha256:...`")
+                      "`sha256sum -c` a pinned hash, or `ADD --checksum=sha256:...`",
+                      related=download.steps + tool_use(startup, download.tool))

@@ -24,4 +24,4 @@ def check(startup):
         yield RULE.at(download.path, download.line, download.column, message,
                       "Download to a file, check it against a pinned digest "
                       "(`echo \"$SHA256  file\" | sha256sum -c -`) or its signature (`gpg --verify`), then use it; "
-                      "with BuildKit, `ADD --checksum=sha256:...`")
+                      "with BuildKit, `ADD --checksum=sha256:...`", related=download.steps)

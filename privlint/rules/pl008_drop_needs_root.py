@@ -5,6 +5,7 @@ from __future__ import annotations
 from privlint.finding import Severity
 from privlint.rules.base import Rule, quote
 from privlint.startup import is_root_user
+from privlint.trail import to_command, user_step
 
 RULE = Rule("PL008", "drop-needs-root", Severity.ERROR,
             "a drop tool runs unguarded in a container that does not start as root")
@@ -24,7 +25,7 @@ def check(startup):
         yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
                       f"{instruction.keyword} starts {launch.drop}, but the container starts as `{user.value}` "
                       f"({where}): {launch.drop} can only step down, so it fails with \"operation not permitted\"",
-                      _FIX)
+                      _FIX, related=[step for step in (user_step(startup),) if step is not None])
     reported: set[int] = set()
     for script in startup.startup_scripts:
         analysis = script.analysis
@@ -46,5 +47,7 @@ def check(startup):
                            f"`{user.value}` ({where}): {drop.drop} can only step down, so it fails with "
                            "\"operation not permitted\" and the container dies at start")
                 fix = _FIX
+            related = [step for step in (user_step(startup),) if step is not None]
             yield RULE.at(command.path, command.line, command.column, message, fix,
-                          end_line=command.end_line, end_column=command.end_column)
+                          end_line=command.end_line, end_column=command.end_column,
+                          related=related + to_command(startup, script, command))
