@@ -115,16 +115,20 @@ def _short(text: str) -> str:
 
 def main_trail(startup) -> list[Related]:
     """For PL003: where the user comes from, what starts, and the path end that runs the main program."""
-    steps = [step for step in (user_step(startup), chain_step(startup)) if step is not None]
+    steps = [step for step in (user_step(startup),) if step is not None]
+    if not startup.pid1_scripts:
+        steps += [step for step in (chain_step(startup),) if step is not None]
     for script in startup.pid1_scripts:
         for end in script.analysis.path_ends():
             command = end.command
             if isinstance(command, m.Command) and script.analysis.is_long_running(command):
                 steps += scripts_to(startup, script) + calls_to(script.analysis, command)
+                steps += branch_steps(script.analysis, command)
                 steps.append(Related(command.path, command.line, command.column,
                                      f"`{_short(command.text)}` runs the main program, still as root"))
                 return _unique(steps)
-    return _unique(steps)
+    return _unique(steps + [step for step in scripts_to(startup, startup.pid1_scripts[-1])] if startup.pid1_scripts
+                   else steps)
 
 
 def tool_use(startup, tool: str) -> list[Related]:

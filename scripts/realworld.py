@@ -4,6 +4,7 @@
     python scripts/realworld.py checkout [--mirror DIR] [--src DIR]   # extract each project at its commit
     python scripts/realworld.py score [--src DIR] [--part held-out|tune|all] [--show]
     python scripts/realworld.py fix-check [--src DIR]                 # --fix --unsafe-fixes on a copy
+    python scripts/realworld.py agreement                             # two blind labellings compared
 
 The set is `scripts/realworld/projects.tsv` (repository, commit, split, targets) and
 `scripts/realworld/labels.tsv` (repository, file, line, rule: what a reviewer expects, labelled blind from
@@ -247,15 +248,37 @@ def _check_edit(path: str, old: str, new: str, is_dockerfile: bool, parse_docker
     return None
 
 
+# -- agreement ---------------------------------------------------------------------------------------
+def agreement(args) -> int:
+    """How far the second blind labelling of the held-out part agrees with the first, per rule."""
+    held = {p["repo"] for p in projects() if p["split"] == "held-out"}
+    first = {(repo, key) for repo, keys in labels().items() if repo in held for key in keys}
+    second = set()
+    for repo, path, line, rule, *_ in _rows("labels-second-heldout.tsv"):
+        if repo in held:
+            second.add((repo, (rule, os.path.normpath(path), int(line))))
+    print(f"{'rule':<6} {'P':>5} {'R':>5}  both only-first only-second   (second labelling scored against the first)")
+    for rule in RULES + ["all"]:
+        a = {k for k in first if rule == "all" or k[1][0] == rule}
+        b = {k for k in second if rule == "all" or k[1][0] == rule}
+        if not a and not b:
+            continue
+        both = len(a & b)
+        precision = both / len(b) if b else float("nan")
+        recall = both / len(a) if a else float("nan")
+        print(f"{rule:<6} {precision:>5.2f} {recall:>5.2f}  {both:>4} {len(a - b):>10} {len(b - a):>11}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["checkout", "score", "fix-check"])
+    parser.add_argument("command", choices=["checkout", "score", "fix-check", "agreement"])
     parser.add_argument("--src", default=DEFAULT_SRC, help="where the projects are checked out")
     parser.add_argument("--mirror", default=DEFAULT_MIRROR, help="git snapshots, owner+name/repo")
     parser.add_argument("--part", default="all", choices=["held-out", "tune", "all"])
     parser.add_argument("--show", action="store_true", help="list false positives and misses")
     args = parser.parse_args()
-    return {"checkout": checkout, "score": score, "fix-check": fix_check}[args.command](args)
+    return {"checkout": checkout, "score": score, "fix-check": fix_check, "agreement": agreement}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def test_json_document_shape(tmp_path, capsys):
     assert report["version"]
     finding = report["findings"][0]
     assert set(finding) == {"rule", "name", "severity", "path", "line", "column", "end_line", "message", "fix",
-                            "fixable", "fix_applicability"}
+                            "fixable", "fix_applicability", "related"}
     assert finding["fixable"] is True and finding["fix_applicability"] == "safe"
     assert (finding["rule"], finding["name"], finding["severity"]) == ("PL002", "missing-exec", "error")
     assert report["errors"] == []
@@ -362,3 +362,11 @@ def test_gitlab_code_quality_report(tmp_path, capsys, monkeypatch):
     script.write_text("# a comment above\n" + script.read_text())
     _, moved, _ = run(["--isolated", "-f", "gitlab", "img/Dockerfile"], capsys)
     assert json.loads(moved)[0]["fingerprint"] == issue["fingerprint"]  # lines inserted above: same finding
+
+
+def test_json_findings_carry_their_path(capsys, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent / "fixtures" / "pl004-gosu-curl-chmod-unverified")
+    code, report = run_json(["--isolated", "Dockerfile"], capsys)
+    finding = next(f for f in report["findings"] if f["rule"] == "PL004")
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("Dockerfile", 8), ("docker-entrypoint.sh", 6)]
+    assert "made executable" in finding["related"][0]["message"] and "runs gosu" in finding["related"][1]["message"]

@@ -107,3 +107,33 @@ def test_unreadable_input_makes_execution_unsuccessful_and_stays_valid(tmp_path,
     assert any("missing.sh" in n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                for n in invocation["toolExecutionNotifications"])
     assert document["runs"][0]["results"][0]["ruleId"] == "PL002"
+
+
+def test_paths_are_related_locations_and_code_flows_valid_against_the_schema(capsys):
+    validator = Draft4Validator(_schema())
+    cases = ["pl002-case-branch-without-exec", "pl001-sudo-in-sourced-helper", "pl004-gosu-curl-chmod-unverified",
+             "compose-user-overrides", "pl003-user-root-late-in-file", "pl007-download-shapes"]
+    flows = 0
+    for case in cases:
+        args = ["--isolated", "compose.yaml"] if case.startswith("compose") else ["--isolated", "Dockerfile"]
+        document = sarif_for(args, capsys, FIXTURES / case)
+        assert sorted(validator.iter_errors(document), key=str) == [], case
+        for result in document["runs"][0]["results"]:
+            if "codeFlows" not in result:
+                continue
+            flows += 1
+            steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+            assert len(steps) == len(result["relatedLocations"]) + 1 <= 1000
+            assert [r["id"] for r in result["relatedLocations"]] == list(range(1, len(steps)))
+            last = steps[-1]["location"]["physicalLocation"]
+            assert last["region"]["startLine"] == result["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert flows >= 6
+
+
+def test_pl002_path_names_the_entrypoint_and_the_branch(capsys):
+    document = sarif_for(["--isolated", "Dockerfile"], capsys, FIXTURES / "pl002-case-branch-without-exec")
+    result = next(r for r in document["runs"][0]["results"] if r["ruleId"] == "PL002")
+    steps = [(s["physicalLocation"]["artifactLocation"]["uri"], s["physicalLocation"]["region"]["startLine"],
+              s["message"]["text"]) for s in result["relatedLocations"]]
+    assert steps[0][:2] == ("Dockerfile", 11) and "starts docker-entrypoint.sh" in steps[0][2]
+    assert steps[1][:2] == ("docker-entrypoint.sh", 12) and 'case "$1" in worker' in steps[1][2]

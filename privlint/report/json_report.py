@@ -15,6 +15,8 @@ def render(result, stream, options) -> None:
                 "rule": f.rule, "name": f.name, "severity": f.severity.label, "path": f.path,
                 "line": f.line, "column": f.column, "end_line": f.end_line, "message": f.message, "fix": f.fix,
                 "fixable": f.fixable, "fix_applicability": f.applicability,
+                "related": [{"path": r.path, "line": r.line, "column": r.column, "message": r.message}
+                            for r in f.related],
             }
             for f in result.findings
         ],

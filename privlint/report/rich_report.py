@@ -44,6 +44,14 @@ def render(result, stream, options) -> None:
                 start = max(finding.column - 1, indent) if finding.column > 1 else indent
                 console.print(Text(" " * (11 + start) + "^" * width, style=_STYLE[finding.severity]))
             console.print(Text("    fix: " + printable(finding.fix), style="green"))
+            for step in finding.related:  # the path that explains the finding, in start-up order
+                code = result.sources.get(step.path, [])
+                snippet = code[step.line - 1].strip() if 0 < step.line <= len(code) else ""
+                trail = Text(f"      ↳ {printable(step.path)}:{step.line} ", style="dim")
+                trail.append(printable(step.message), style="dim italic")
+                if snippet and snippet not in step.message:
+                    trail.append(f"  | {printable(snippet[:80])}", style="dim")
+                console.print(trail)
         console.print()
     if options.quiet:
         return

@@ -17,6 +17,8 @@ from privlint.report.fingerprint import fingerprint, line_text, relative
 
 SRCROOT = "%SRCROOT%"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+#: GitHub code scanning keeps at most 1000 related locations and thread-flow steps; privlint's trails are short.
+MAX_RELATED = 50
 _SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "1.0"}
 
 
@@ -96,6 +98,8 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
         }}],
         "partialFingerprints": {"primaryLocationLineHash": fingerprint(finding, sources, root, occurrences)},
     }
+    if finding.related:
+        result.update(_path(finding, sources, root))
     if rule_index is not None:
         result["ruleIndex"] = rule_index
     if finding.suppressed is not None:
@@ -104,6 +108,30 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
             suppression["justification"] = finding.suppressed
         result["suppressions"] = [suppression]
     return result
+
+
+def _location(path: str, line: int, column: int, text: str, root: str, message: str | None = None) -> dict:
+    region = {"startLine": max(line, 1), "startColumn": max(column, 1), "endLine": max(line, 1)}
+    if len(text) + 1 > column:
+        region["endColumn"] = len(text) + 1
+    location = {"physicalLocation": {"artifactLocation": _artifact(path, root), "region": region}}
+    if message:
+        location["message"] = {"text": message}
+    return location
+
+
+def _path(finding, sources, root) -> dict:
+    """relatedLocations for each step, and one code flow: the steps in start-up order, then the finding."""
+    related, flow = [], []
+    for number, step in enumerate(finding.related[:MAX_RELATED], start=1):
+        lines = sources.get(step.path, [])
+        text = lines[step.line - 1] if 0 < step.line <= len(lines) else ""
+        location = _location(step.path, step.line, step.column, text, root, step.message)
+        related.append({"id": number, **location})
+        flow.append({"location": location})
+    flow.append({"location": _location(finding.path, finding.line, finding.column, line_text(finding, sources), root,
+                                       finding.message)})
+    return {"relatedLocations": related, "codeFlows": [{"threadFlows": [{"locations": flow}]}]}
 
 
 def _artifact(path: str, root: str) -> dict:
