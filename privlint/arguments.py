@@ -45,7 +45,8 @@ OPTIONS = [
      "fixes"),
 ]
 
-USAGE = "usage: privlint [OPTIONS] PATH...\n       privlint rules | privlint explain RULE"
+USAGE = ("usage: privlint [OPTIONS] PATH...\n       privlint startup [OPTIONS] PATH...\n"
+         "       privlint rules | privlint explain RULE")
 DESCRIPTION = "Lint the privilege handover between a Dockerfile and its entrypoint script."
 EPILOG = ("Exit codes: 0 nothing that fails, 1 findings that fail (--fail-on), 2 usage or configuration "
           "error, or an input that could not be read.")
@@ -138,7 +139,8 @@ def help_text() -> str:
             if kind != FLAG:
                 label += " " + ("{" + ",".join(meta) + "}" if isinstance(meta, tuple) else meta)
             lines.append(_row(label, text, width))
-    lines += ["", "Also: `privlint rules` lists the rules, `privlint explain PL002` shows one.", EPILOG, ""]
+    lines += ["", "Also: `privlint rules` lists the rules, `privlint explain PL002` shows one, and "
+                  "`privlint startup PATH` shows each start-up as privlint reads it.", EPILOG, ""]
     return "\n".join(lines)
 
 

@@ -28,10 +28,13 @@ class _Options:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in ("rules", "explain"):
+    if argv and argv[0] in ("rules", "explain"):  # `startup` is read below, with the linting options
         return _catalogue_command(argv[0], argv[1:])
     from privlint.arguments import USAGE, UsageError, parse
 
+    describing = bool(argv) and argv[0] == "startup"
+    if describing:
+        argv = argv[1:]
     try:
         args = parse(argv)
     except UsageError as error:
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stdin, str):
             print(f"privlint: error: standard input: {stdin}", file=sys.stderr)
             return EXIT_ERROR
+    if describing:
+        return _startup_command(groups, args, stdin)
     result, fails = _lint_groups(groups, args, stdin)
     if args.fix or args.diff:
         from privlint.fixes import fix, unified_diff
@@ -101,14 +106,27 @@ def _groups(args) -> list[tuple[Settings, list[str], list[str]]]:
     return [(_settings(args, found, searched=True), paths, forced) for found, (paths, forced) in grouped.items()]
 
 
-def _lint_groups(groups, args, stdin):
+def _startup_command(groups, args, stdin) -> int:
+    """`privlint startup PATH...`: each start-up as privlint read it (rich tree, text outline, or JSON)."""
+    result, _ = _lint_groups(groups, args, stdin, describe=True)
+    name = args.format
+    if name == "auto":
+        name = "rich" if sys.stdout.isatty() else "text"
+    from privlint.report import startup_report
+
+    startup_report.render(result, sys.stdout, _Options(args, sys.stdout, name), name)
+    _errors_to_stderr(result)
+    return EXIT_ERROR if result.errors else EXIT_CLEAN
+
+
+def _lint_groups(groups, args, stdin, describe: bool = False):
     """Lint each group under its settings; (merged result, whether a finding fails its group's fail-on)."""
     from privlint.lint import Linter, Result
 
     result, fails = Result(), False
     for settings, paths, forced in groups:
-        part = Linter(settings, args.report_unused_ignores, stdin).lint_paths(paths, forced, args.find_dockerfiles,
-                                                                              args.entrypoint)
+        linter = Linter(settings, args.report_unused_ignores, stdin, describe=describe)
+        part = linter.lint_paths(paths, forced, args.find_dockerfiles, args.entrypoint)
         fails = fails or any(f.suppressed is None and settings.fails(f.severity) for f in part.findings)
         result.extend(part)
     return result, fails

@@ -37,6 +37,7 @@ class Result:
     files: int = 0
     scripts_read: list[str] = factory(list)  # real paths of entrypoints found by resolution
     sources: dict[str, list[str]] = factory(dict)  # lines of each file read, for reporters
+    startups: list = factory(list)  # `privlint startup`: one description per start-up
 
     def without_suppressed(self) -> "Result":
         """The same result with suppressed findings left out (all formats but SARIF)."""
@@ -60,6 +61,7 @@ class Result:
         self.files += other.files
         self.scripts_read += other.scripts_read
         self.sources.update(other.sources)
+        self.startups += other.startups
 
 
 #: Below this many start-ups one process is faster than starting a pool.
@@ -82,7 +84,8 @@ class Linter:
     """Lints start-ups under one set of settings (rule selection, severities, pragmas, limits)."""
 
     def __init__(self, settings: Settings | None = None, report_unused_ignores: bool = False,
-                 stdin: SourceText | None = None):
+                 stdin: SourceText | None = None, describe: bool = False):
+        self.describe = describe  # `privlint startup`: describe each start-up instead of running rules
         self.stdin = stdin  # what `privlint -` read from standard input, named by --stdin-filename
         self.settings = settings or Settings()
         self.report_unused_ignores = report_unused_ignores
@@ -252,15 +255,31 @@ class Linter:
             return Result(errors=[InputError(path, message[:500])])
 
     def _lint_job(self, job: Job) -> Result:
+        result = Result()
+        startup = self._build(job, result)
+        if startup is None:
+            return result
+        if self.describe:
+            from privlint.describe import describe
+
+            result.startups.append(describe(startup, result))
+            return result
+        findings = []
+        for rule_id in self.rule_ids:
+            findings.extend(RULES[rule_id].check(startup))
+        result.findings = self._finish(findings, result, startup.dockerfile)
+        return result
+
+    def _build(self, job: Job, result: Result) -> Startup | None:
+        """The job's finished start-up: files read, models built, scripts followed (no rule has run)."""
         from privlint.build import Builder, Reader, find_context
 
-        result = Result()
         reader = Reader(result, self.max_bytes)
         dockerfile = None
         if job.dockerfile is not None:
             source = reader.read(job.dockerfile, preset=job.text)
             if source is None and job.script is None:
-                return result
+                return None
             if source is not None:
                 dockerfile = parse_dockerfile(job.dockerfile, source.text)
         context = job.context or (os.path.dirname(job.dockerfile) or "." if job.dockerfile else None)
@@ -283,11 +302,7 @@ class Linter:
         elif dockerfile is not None:
             builder.entrypoint()
         builder.build_scripts()
-        findings = []
-        for rule_id in self.rule_ids:
-            findings.extend(RULES[rule_id].check(startup))
-        result.findings = self._finish(findings, result, dockerfile)
-        return result
+        return startup
 
     def _finish(self, findings, result: Result, dockerfile) -> list:
         """Severity overrides, then inline suppressions (and PL901 for the ones that silenced nothing)."""
