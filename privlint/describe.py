@@ -86,11 +86,14 @@ def _pid1(startup, start_user) -> list[dict]:
             current = launch.drop_user or current
         steps.append({"program": " ".join(w.value or w.text for w in launch.program)[:120], "path": where[0],
                       "line": where[1], "user": current, "kind": "program"})
-    for program in sorted({launch.program_name for launch in startup.main_launches() if launch.program_name}):
+    reexec = _reexec_user(startup)
+    after = f"{reexec} (after the re-exec)" if reexec else current
+    mains = sorted({(launch.program_name, (launch.drop_user or "?") if launch.drop else after)
+                    for launch in startup.main_launches() if launch.program_name}, key=str)
+    for program, user in mains:
         if steps and steps[-1]["kind"] == "program" and steps[-1]["program"].split()[0].endswith(program):
             continue
-        steps.append({"program": program, "path": None, "line": None, "user": _main_user(startup, current),
-                      "kind": "main"})
+        steps.append({"program": program, "path": None, "line": None, "user": user, "kind": "main"})
     return steps
 
 
@@ -105,28 +108,24 @@ def _user_after(startup, via, current):
     return current
 
 
-def _main_user(startup, current):
-    if startup.drops_privileges():
-        users = {launch.drop_user for script in startup.pid1_scripts
-                 for command in script.analysis.reachable_commands()
-                 for launch in script.analysis.launches(command) if launch.drop and launch.drop_user}
-        if users:
-            return " or ".join(sorted(users))
-        return "dropped"
-    return current
+def _reexec_user(startup, scripts=None) -> str | None:
+    """`exec gosu app "$0" "$@"`: the user the script runs itself again as (the official images' drop)."""
+    for script in scripts if scripts is not None else startup.pid1_scripts:
+        analysis = script.analysis
+        for end in analysis.path_ends():
+            command = end.command
+            if isinstance(command, m.Command):
+                for launch in analysis.launches(command):
+                    if launch.drop and launch.program and launch.program[0].kind == m.SELF:
+                        return launch.drop_user or "?"
+    return None
 
 
 def _ends(startup, start_user) -> list[dict]:
     ends = []
     for script in startup.pid1_scripts:
         analysis = script.analysis
-        reexec = None
-        for end in analysis.path_ends():
-            command = end.command
-            if isinstance(command, m.Command):
-                for launch in analysis.launches(command):
-                    if launch.drop and launch.program and launch.program[0].kind == m.SELF:
-                        reexec = launch.drop_user
+        reexec = _reexec_user(startup, [script])
         for end in analysis.path_ends():
             command = end.command
             if not isinstance(command, m.Command):
