@@ -127,7 +127,7 @@ class StageDownloads:
         elif startup.script is None:
             return
         for each in startup.startup_scripts:
-            pending: list[Download] = []
+            pending = _Pending()
             stage = startup.final_stage
             cwd = workdir_at(dockerfile, stage) if stage is not None else "/"
             scope = startup.environment
@@ -139,7 +139,7 @@ class StageDownloads:
     # -- reading ------------------------------------------------------------------------------------
     def _stage(self, stage: Stage, scripts_by_instruction: dict) -> None:
         dockerfile = self.startup.dockerfile
-        pending: list[Download] = list(self._by_stage.get(stage.parent.index, [])) if stage.parent else []
+        pending = _Pending(self._by_stage.get(stage.parent.index, []) if stage.parent else [])
         self._by_stage[stage.index] = pending
         for instruction in stage.instructions:
             if instruction.keyword in ("COPY", "ADD") and "from" in instruction.flags:
@@ -178,8 +178,7 @@ class StageDownloads:
                 if output == copied or output.startswith(copied.rstrip("/") + "/"):
                     inner = output[len(copied):].lstrip("/") or posixpath.basename(output)
                     download.names |= _names_of(posixpath.join(dest, inner))
-                    if download not in pending:
-                        pending.append(download)
+                    pending.add(download)
 
     def _add(self, stage, instruction, scope, workdir, pending) -> None:
         words = instruction.exec_form or _split_words(instruction.args)
@@ -202,7 +201,7 @@ class StageDownloads:
             mode = instruction.flags.get("chmod", "")
             if mode and _grants_exec(mode):
                 download.uses.append("made executable")
-            pending.append(download)
+            pending.add(download)
 
     def _script(self, script: m.Script, analysis, stage, instruction, scope: dict, cwd: str, pending: list,
                 start_time: bool = False) -> None:
@@ -227,13 +226,20 @@ class StageDownloads:
                     if download is not None:
                         download.stage, download.instruction, download.start_time = stage, instruction, start_time
                         download.script = script
-                        pending.append(download)
+                        pending.add(download)
                     continue
                 if name in SHELLS:
                     self._shell_fed_from_network(command, name, analysis, values, stage, instruction, start_time,
                                                  script, pending)
-                for download in pending:
-                    _effect(download, command, name, words, commands, position, id(command) in compared, cwd, text)
+                tokens = _command_tokens(command, name, words, text)
+                globbed = name == "chmod" and any(ch in (w or "") for w in words[1:] for ch in "*?[")
+                builds = name in _COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
+                # the downloads the command names, through the index (all of them for a glob or a build)
+                candidates = list(pending) if globbed or builds else pending.named(tokens)
+                for download in candidates:
+                    _effect(download, command, name, words, commands, position, id(command) in compared, cwd,
+                            tokens)
+                    pending.reindex(download)
         for download in pending:  # `sha256sum -c SHA256SUMS` in the same script: a check that names no file
             if not download.verified and download.script is script and _unnamed_check(script, analysis, pending):
                 download.verified = True
@@ -280,19 +286,52 @@ class StageDownloads:
                                     start_time=start_time, script=script)
                 download.uses.append(f"run by {name}")
                 download.tool = _tool(url, "")
-                pending.append(download)
+                pending.add(download)
 
 
 # -- what a command does to a downloaded file ---------------------------------------------------------
+class _Pending(list):
+    """The downloads of a stage so far, with an index name -> downloads kept up to date as they are added
+    and as commands name them (only a named download can gain names), so each command costs what it names."""
+
+    def __init__(self, downloads=()):
+        super().__init__()
+        self.index: dict[str, dict[int, Download]] = {}
+        self.ids: set[int] = set()
+        for download in downloads:
+            self.add(download)
+
+    def add(self, download: Download) -> None:
+        if id(download) not in self.ids:
+            self.ids.add(id(download))
+            self.append(download)
+        self.reindex(download)
+
+    def reindex(self, download: Download) -> None:
+        for name in download.names:
+            self.index.setdefault(name, {})[id(download)] = download
+
+    def named(self, tokens) -> list[Download]:
+        found: dict[int, Download] = {}
+        for token in tokens:
+            found.update(self.index.get(token, {}))
+        return list(found.values())
+
+
+def _command_tokens(command, name, words, pipeline_text: str) -> set[str]:
+    """The names a command mentions (and for a check, its whole pipeline: `echo "$SUM  f" | sha256sum -c`)."""
+    tokens = _tokens(command.text) | {w for w in words if w}
+    tokens |= {posixpath.basename(w) for w in words if w}
+    if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):
+        tokens |= _tokens(pipeline_text)
+    return tokens
+
+
 def _effect(download: Download, command, name, words, commands, position, compared: bool, cwd,
-            pipeline_text: str) -> None:
+            tokens: set[str]) -> None:
     """Record what `command` does to the download when it names the file (its uses, or its verification)."""
     if not download.names:
         return
-    tokens = _tokens(command.text) | {w for w in words if w}
-    tokens |= {posixpath.basename(w) for w in words if w}
-    if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):  # `echo "$SUM  f" | sha256sum -c`
-        tokens |= _tokens(pipeline_text)
     if name == "chmod" and download.output and any(
             any(ch in word for ch in "*?[") and fnmatch.fnmatchcase(download.output, _norm(posixpath.join(cwd, word)))
             for word in words[1:] if word):

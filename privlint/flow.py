@@ -242,6 +242,7 @@ class ScriptAnalysis:
         self._sourcing = False  # running a file's code because another script sources it
         self._ends: list[PathEnd] | None = None
         self._places: dict[int, Place] | None = None
+        self._reachable: list[m.Command] | None = None
 
     def place(self, command: m.Command) -> Place:
         if self._places is None:
@@ -323,9 +324,12 @@ class ScriptAnalysis:
             index += 1
         return roots
 
-    def reachable_commands(self):
-        for root in self.reachable_roots():
-            yield from m.iter_commands(root, into_functions=False)
+    def reachable_commands(self) -> list[m.Command]:
+        """Every command that can run: the top level, what it sources, the functions they call (computed once)."""
+        if self._reachable is None:
+            self._reachable = [command for root in self.reachable_roots()
+                               for command in m.iter_commands(root, into_functions=False)]
+        return self._reachable
 
     # -- paths -----------------------------------------------------------------------------
     def path_ends(self) -> list[PathEnd]:

@@ -154,6 +154,8 @@ class Linter:
 
     def _compose_jobs(self, composes: list[str], result: Result) -> list[Job]:
         """One job per distinct way a compose service runs an image it builds."""
+        if not composes:
+            return []
         from privlint.compose import ComposeError, read_compose
 
         jobs: dict[tuple, Job] = {}
