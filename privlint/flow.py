@@ -112,6 +112,7 @@ class Place:
     """Where a command stands in the script's structure: what `exec` before it would also change."""
 
     loop: bool = False  # inside a loop body or condition: exec would end the loop
+    endless: bool = False  # inside the body of `while true` / `while :`: it runs again and again
     condition: bool = False  # in an `if`/`while` condition: its status is tested
     subshell: bool = False  # exec would replace the subshell only
     pipeline: bool = False  # a part of `a | b`
@@ -147,8 +148,9 @@ def _places(script: m.Script) -> dict[int, Place]:
                 stack.append((body, replace(place, guards=place.guards + (guard,))))
             continue
         if isinstance(node, m.Loop):
+            endless = " ".join(_text(node.condition).split()) in ("true", ":", "/bin/true", "[ 1 ]", "[ 1 = 1 ]")
             stack += [(node.condition, replace(place, loop=True, condition=True)),
-                      (node.body, replace(place, loop=True))]
+                      (node.body, replace(place, loop=True, endless=endless or place.endless))]
             continue
         if isinstance(node, m.Subshell):
             stack.append((node.body, replace(place, subshell=True)))

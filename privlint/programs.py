@@ -62,6 +62,8 @@ date id whoami ls stat wc basename dirname readlink realpath sync hostname userm
 addgroup groupadd groupmod userdel deluser install rsync tar gzip gunzip unzip envsubst sysctl
 update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall which sh-check printenv
 tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
+wg wg-quick ip ip6tables iptables iptables-restore nft sysctl route ifconfig resolvconf modprobe mount umount
+jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch
 """.split())
 
 #: Shell builtins and reserved words: `exec` cannot run them (bash and POSIX sh together).

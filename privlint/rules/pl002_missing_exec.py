@@ -30,6 +30,17 @@ def _foreground_servers(startup, script, reported: set[int]):
         if place.condition or place.subshell or analysis.is_exec(command):
             continue
         launches = analysis.launches(command)
+        if place.endless and analysis.is_long_running(command) and not analysis.forwards_term() and \
+                not _maybe_unread_function(analysis, command):
+            reported.add(id(command))
+            yield RULE.at(command.path, command.line, command.column,
+                          f"{quote(command.text)} runs again and again in an endless loop: the shell stays PID 1 "
+                          "around it and `docker stop` signals the shell, not it",
+                          "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` "
+                          "it; or trap TERM and pass it on before looping",
+                          end_line=command.end_line, end_column=command.end_column,
+                          related=to_command(startup, script, command))
+            continue
         if not any(launch.serves_in_foreground() for launch in launches):
             continue
         reported.add(id(command))
