@@ -332,6 +332,13 @@ class Builder:
                 reference = self._source_target(command.words[1], scope)
             else:
                 launch = analysis.launches(command)[0]
+                inline = _shell_string(launch)
+                if inline is not None and self.count < MAX_SCRIPTS:  # `RUN sh -c "./install.sh && ..."`
+                    self.count += 1
+                    inner = parse_script(command.path, inline.replace("\n", " "), command.line - 1)
+                    self.startup.build_scripts.append((stage, instruction, inner))
+                    self._run_by(stage, instruction, inner, depth + 1)
+                    continue
                 reference = script_of(launch.program) if launch.program else None
                 if reference and "/" not in reference and not reference.endswith((".sh", ".bash")):
                     reference = None
@@ -352,6 +359,21 @@ class Builder:
                 continue
             self.startup.build_scripts.append((stage, instruction, inner))
             self._run_by(stage, instruction, inner, depth + 1)
+
+
+def _shell_string(launch) -> str | None:
+    """The text of `sh -c "TEXT"` (bash, ash... too): a script given inline."""
+    if launch.program_name not in SHELLS:
+        return None
+    words = launch.program[1:]
+    for index, word in enumerate(words):
+        value = word.value if word.kind == m.LITERAL else None
+        if value is None or not value.startswith("-"):
+            return None
+        if "c" in value.lstrip("-") and not value.startswith("--") and index + 1 < len(words):
+            text = words[index + 1]
+            return text.value if text.kind == m.LITERAL else None
+    return None
 
 
 def find_context(dockerfile, folder: str) -> tuple[str, bool]:

@@ -22,8 +22,16 @@ from privlint.dockerfile import Instruction, Stage, _split_words, expand, stage_
 from privlint.finding import Related
 from privlint.launch import basename
 from privlint.programs import (
+    ARCHIVERS,
+    BIN_FOLDERS,
     CHECKSUM_TOOLS,
+    CODE_FOLDERS,
+    COMPILERS,
+    DATA_FOLDERS,
+    DATA_SUFFIXES,
     FETCHERS,
+    FILE_RUNNERS,
+    PACKAGE_INSTALLERS,
     PIPE_INTERPRETERS,
     PRIVILEGE_TOOL_NAMES,
     SHELL_INTERPRETERS,
@@ -35,25 +43,6 @@ from privlint.record import factory, record
 
 PRIVILEGE_TOOLS = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, PRIVILEGE_TOOL_NAMES))
                              + r")(?![A-Za-z])")
-#: Files that are data, not code, when they are only unpacked or moved (never when run or made executable).
-DATA_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".json", ".csv", ".txt", ".md", ".png", ".jpg", ".jpeg",
-                 ".gif", ".svg", ".ico", ".html", ".css", ".xml", ".yml", ".yaml", ".conf", ".ini", ".toml",
-                 ".mmdb", ".dat", ".db", ".sqlite", ".bin.gz", ".pbf", ".traineddata", ".onnx", ".pt",
-                 ".safetensors", ".gguf", ".mp3", ".wav", ".ogg", ".zst.data")
-_DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/usr/share/GeoIP", "/data",
-                 "/usr/share/tessdata", "/models")
-_CODE_FOLDERS = re.compile(r"(^|/)(s?bin|lib|lib64|libexec|opt)(/|$)")
-_BIN_FOLDERS = re.compile(r"(^|/)s?bin$")
-_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "-ivh", "-Uvh", "-iv", "-Uv", "--install",
-                                                     "--upgrade"),
-               "apt-get": ("install",), "apt": ("install",), "yum": ("localinstall", "install"),
-               "dnf": ("localinstall", "install"), "microdnf": ("install",), "zypper": ("install", "in"),
-               "gdebi": (), "pip": ("install",), "pip3": ("install",)}
-_RUNNERS = {"java": "java -jar", "python": "python", "python3": "python", "node": "node", "php": "php",
-            "perl": "perl", "ruby": "ruby", "sh": "sh", "bash": "bash", "ash": "sh", "dash": "sh", "zsh": "zsh",
-            "ksh": "ksh", "deno": "deno", "bun": "bun", ".": "sourced", "source": "sourced"}
-_COMPILERS = {"make", "cmake", "gcc", "cc", "g++", "clang", "go", "cargo", "ninja", "meson", "mvn", "gradle"}
-_ARCHIVERS = {"unzip", "bsdtar", "7z", "7za", "7zr", "cpio"}
 _CURL_VALUES = set("HAdeEKmruTXbcCFUYyzwxQPtiL") - {"L", "i"}  # short options of curl that take a value
 _CURL_LONG_VALUES = {"--header", "--user-agent", "--data", "--data-raw", "--data-binary", "--user", "--proxy",
                      "--referer", "--write-out", "--config", "--max-time", "--range", "--upload-file", "--request",
@@ -101,7 +90,7 @@ class Download:
             return False
         target = (self.output or self.url.split("?", 1)[0]).lower()
         places = [use.split(" into ", 1)[1] for use in self.uses if " into " in use]
-        return target.endswith(DATA_SUFFIXES) or (bool(places) and all(p.startswith(_DATA_FOLDERS) for p in places))
+        return target.endswith(DATA_SUFFIXES) or (bool(places) and all(p.startswith(DATA_FOLDERS) for p in places))
 
     @property
     def reportable(self) -> bool:
@@ -233,7 +222,7 @@ class StageDownloads:
                                                  script, pending)
                 tokens = _command_tokens(command, name, words, text)
                 globbed = name == "chmod" and any(ch in (w or "") for w in words[1:] for ch in "*?[")
-                builds = name in _COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
+                builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
                 # the downloads the command names, through the index (all of them for a glob or a build)
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
                 for download in candidates:
@@ -260,7 +249,7 @@ class StageDownloads:
         if output:
             download.output = output if output.startswith("$") else _norm(posixpath.join(cwd, output))
             download.names |= _names_of(download.output) | {output}
-            if _BIN_FOLDERS.search(posixpath.dirname(download.output)):
+            if BIN_FOLDERS.search(posixpath.dirname(download.output)):
                 download.uses.append(f"written into {posixpath.dirname(download.output)}")
         raw = [w.text for w in command.words]
         download.names |= {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
@@ -338,7 +327,7 @@ def _effect(download: Download, command, name, words, commands, position, compar
         _use(download, "made executable", command)  # chmod +x /usr/local/bin/*
         return
     if not (download.names & tokens):
-        if name in _COMPILERS or (words and words[0] in ("./configure", "configure")):
+        if name in COMPILERS or (words and words[0] in ("./configure", "configure")):
             folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
             if any(cwd == folder or cwd.startswith(folder.rstrip("/") + "/") for folder in folders):
                 _use(download, "compiled", command)
@@ -362,24 +351,24 @@ def _effect(download: Download, command, name, words, commands, position, compar
             dest = _norm(posixpath.join(cwd, operands[-1]))
             download.names |= _names_of(dest) | _names_of(posixpath.join(dest, posixpath.basename(
                 download.output or "")))
-            if _CODE_FOLDERS.search(dest):
+            if CODE_FOLDERS.search(dest):
                 folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
                 _use(download, f"moved into {folder}", command)
     elif name == "tar" and _tar_extracts(arguments):
         _use(download, f"extracted into {_option_value(arguments, ('-C', '--directory')) or cwd}", command)
-    elif name in _ARCHIVERS:
+    elif name in ARCHIVERS:
         _use(download, f"extracted into {_option_value(arguments, ('-d',)) or cwd}", command)
     elif name in ("gunzip", "gzip", "xz", "unxz", "bunzip2", "zstd", "unzstd"):
         stripped = re.sub(r"\.(gz|xz|bz2|zst|tgz)$", "", download.output or "")
         if stripped:
             download.names |= _names_of(stripped)
-    elif name in _INSTALLERS and _installs(name, arguments, download):
+    elif name in PACKAGE_INSTALLERS and _installs(name, arguments, download):
         _use(download, f"installed as a package with {name}", command)
     elif name == "apk" and "--allow-untrusted" in arguments:
         _use(download, "installed as a package with apk --allow-untrusted", command)
-    elif name in _RUNNERS and any(_names_file(download, a) for a in arguments[:3]):
-        _use(download, f"run by {_RUNNERS[name]}", command)
-    elif name in _COMPILERS:
+    elif name in FILE_RUNNERS and any(_names_file(download, a) for a in arguments[:3]):
+        _use(download, f"run by {FILE_RUNNERS[name]}", command)
+    elif name in COMPILERS:
         _use(download, "compiled", command)
     elif words and _names_file(download, words[0]):
         _use(download, "run", command)
@@ -562,7 +551,7 @@ def _option_value(arguments: list, options: tuple) -> str | None:
 
 def _installs(name: str, arguments: list, download: Download) -> bool:
     """`dpkg -i F`, `apt-get install ./F`, `rpm -Uvh F`, `pip install F`: the package is the downloaded file."""
-    verbs = _INSTALLERS[name]
+    verbs = PACKAGE_INSTALLERS[name]
     if verbs and not any(a in verbs for a in arguments):
         return False
     return any(_names_file(download, a) for a in arguments if not a.startswith("-") or a.startswith("./"))

@@ -58,6 +58,7 @@ class Finding:
     suppressed: str | None = None  # set (to the reason, or "") when an inline pragma silences it
     edit: Edit | None = None  # the repair `--fix` can make
     related: tuple = ()  # Related steps, in start-up order, that explain the finding
+    security_severity: str | None = None  # raises SARIF's score above the rule's (a privileged root service)
 
     @property
     def fixable(self) -> bool:

@@ -227,3 +227,24 @@ DAEMON_OPTIONS = {"--daemon", "--daemonize", "--detach", "--fork", "--background
 ENVIRONMENT_FILES = ("*/bin/activate", "/etc/os-release", "/usr/lib/os-release", "/etc/profile", "*/.profile",
                      "*/.bashrc", "*/.bash_profile", "/etc/environment", "*/nvm.sh", "*/conda.sh",
                      "*/sdkman-init.sh", "*/.cargo/env", "*/rvm/scripts/rvm", "/etc/default/*", "*.env")
+
+# -- downloads ------------------------------------------------------------------------------------------
+#: Files that are data, not code, when they are only unpacked or moved (never when run or made executable).
+DATA_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".json", ".csv", ".txt", ".md", ".png", ".jpg", ".jpeg",
+                 ".gif", ".svg", ".ico", ".html", ".css", ".xml", ".yml", ".yaml", ".conf", ".ini", ".toml",
+                 ".mmdb", ".dat", ".db", ".sqlite", ".bin.gz", ".pbf", ".traineddata", ".onnx", ".pt",
+                 ".safetensors", ".gguf", ".mp3", ".wav", ".ogg", ".zst.data")
+DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/usr/share/GeoIP", "/data",
+                 "/usr/share/tessdata", "/models")
+CODE_FOLDERS = re.compile(r"(^|/)(s?bin|lib|lib64|libexec|opt)(/|$)")
+BIN_FOLDERS = re.compile(r"(^|/)s?bin$")
+PACKAGE_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "-ivh", "-Uvh", "-iv", "-Uv", "--install",
+                                                     "--upgrade"),
+               "apt-get": ("install",), "apt": ("install",), "yum": ("localinstall", "install"),
+               "dnf": ("localinstall", "install"), "microdnf": ("install",), "zypper": ("install", "in"),
+               "gdebi": (), "pip": ("install",), "pip3": ("install",)}
+FILE_RUNNERS = {"java": "java -jar", "python": "python", "python3": "python", "node": "node", "php": "php",
+            "perl": "perl", "ruby": "ruby", "sh": "sh", "bash": "bash", "ash": "sh", "dash": "sh", "zsh": "zsh",
+            "ksh": "ksh", "deno": "deno", "bun": "bun", ".": "sourced", "source": "sourced"}
+COMPILERS = {"make", "cmake", "gcc", "cc", "g++", "clang", "go", "cargo", "ninja", "meson", "mvn", "gradle"}
+ARCHIVERS = {"unzip", "bsdtar", "7z", "7za", "7zr", "cpio"}

@@ -137,3 +137,11 @@ def test_pl002_path_names_the_entrypoint_and_the_branch(capsys):
               s["message"]["text"]) for s in result["relatedLocations"]]
     assert steps[0][:2] == ("Dockerfile", 11) and "starts docker-entrypoint.sh" in steps[0][2]
     assert steps[1][:2] == ("docker-entrypoint.sh", 12) and 'case "$1" in worker' in steps[1][2]
+
+
+def test_a_privileged_root_service_raises_the_security_severity(capsys):
+    document = sarif_for(["--isolated", "compose.yaml"], capsys, FIXTURES / "compose-user-overrides")
+    scores = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]):
+              r.get("properties", {}).get("security-severity") for r in document["runs"][0]["results"]}
+    assert scores[("tools/Dockerfile", "PL003")] == "9.8"  # privileged and host network
+    assert scores[("compose.yaml", "PL003")] is None  # the rule's own score applies

@@ -100,6 +100,8 @@ def _result(finding, rule_index, sources, root, occurrences) -> dict:
     }
     if finding.related:
         result.update(_path(finding, sources, root))
+    if finding.security_severity is not None:
+        result["properties"] = {"security-severity": finding.security_severity}
     if rule_index is not None:
         result["ruleIndex"] = rule_index
     if finding.suppressed is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from privlint.finding import Severity
 from privlint.programs import INTERACTIVE, NEEDS_ROOT, SELF_DROPPING_SERVERS, SELF_SWITCHING_SERVERS, SUPERVISORS
+from privlint.record import replace
 from privlint.rules.base import Rule, quote
 from privlint.startup import damage_may_hide_drop, looks_like_script, posix_shell
 from privlint.trail import main_trail
@@ -96,8 +97,11 @@ def check(startup):
         how = f"{where} drops privileges only for {quote(partial.text, 40)}, not for the main process"
     else:
         how = f"{where} never drops privileges"
-    yield RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}{_privileges(startup)}", fix,
-                  related=main_trail(startup))
+    finding = RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}{_privileges(startup)}",
+                      fix, related=main_trail(startup))
+    if startup.service is not None and startup.service.privileges:
+        finding = replace(finding, security_severity="9.8")  # root in the container is root on the host
+    yield finding
 
 
 def _privileges(startup) -> str:
