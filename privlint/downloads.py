@@ -20,6 +20,7 @@ import re
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words, expand, stage_scope, workdir_at
 from privlint.finding import Related
+from privlint.imagefs import norm, word_value
 from privlint.launch import basename
 from privlint.programs import (
     ARCHIVERS,
@@ -159,10 +160,10 @@ class StageDownloads:
         words = [expand(w, scope) or w for w in (instruction.exec_form or _split_words(instruction.args))]
         if len(words) < 2:
             return
-        dest = _norm(posixpath.join(workdir_at(dockerfile, stage, instruction.line), words[-1]))
+        dest = norm(posixpath.join(workdir_at(dockerfile, stage, instruction.line), words[-1]))
         for download in self._by_stage.get(source.index, []):
             for copied in words[:-1]:
-                copied = _norm(posixpath.join("/", copied))
+                copied = norm(posixpath.join("/", copied))
                 output = download.output or ""
                 if output == copied or output.startswith(copied.rstrip("/") + "/"):
                     inner = output[len(copied):].lstrip("/") or posixpath.basename(output)
@@ -179,7 +180,7 @@ class StageDownloads:
             if "://" not in url:
                 continue
             name = posixpath.basename(url.split("?", 1)[0].rstrip("/"))
-            output = _norm(posixpath.join(workdir, dest))
+            output = norm(posixpath.join(workdir, dest))
             if dest.endswith("/") or len(words) > 2:
                 output = posixpath.join(output, name)
             download = Download(self.startup.dockerfile.path, instruction.line, 1, url, f"ADD {url}", stage,
@@ -207,7 +208,7 @@ class StageDownloads:
                 words = [_value(w, values) for w in program]
                 name = basename(words[0]) if words and words[0] else None
                 if name == "cd" and len(words) > 1 and words[1] and not words[1].startswith("-"):
-                    cwd = _norm(posixpath.join(cwd, words[1]))
+                    cwd = norm(posixpath.join(cwd, words[1]))
                     continue
                 if name in FETCHERS:
                     download = self._fetch(command, name, words, commands[position + 1:], analysis, values, cwd,
@@ -247,7 +248,7 @@ class StageDownloads:
         elif output is None:
             output = posixpath.basename(url.split("?", 1)[0].rstrip("/")) if name == "wget" else None
         if output:
-            download.output = output if output.startswith("$") else _norm(posixpath.join(cwd, output))
+            download.output = output if output.startswith("$") else norm(posixpath.join(cwd, output))
             download.names |= _names_of(download.output) | {output}
             if BIN_FOLDERS.search(posixpath.dirname(download.output)):
                 download.uses.append(f"written into {posixpath.dirname(download.output)}")
@@ -322,7 +323,7 @@ def _effect(download: Download, command, name, words, commands, position, compar
     if not download.names:
         return
     if name == "chmod" and download.output and any(
-            any(ch in word for ch in "*?[") and fnmatch.fnmatchcase(download.output, _norm(posixpath.join(cwd, word)))
+            any(ch in word for ch in "*?[") and fnmatch.fnmatchcase(download.output, norm(posixpath.join(cwd, word)))
             for word in words[1:] if word):
         _use(download, "made executable", command)  # chmod +x /usr/local/bin/*
         return
@@ -344,11 +345,11 @@ def _effect(download: Download, command, name, words, commands, position, compar
         _use(download, "made executable", command)
     elif name == "install" and not any(a.startswith("-d") for a in arguments):
         dest = [a for a in arguments if not a.startswith("-")][-1:] or [""]
-        _use(download, f"installed into {posixpath.dirname(_norm(posixpath.join(cwd, dest[0])))}", command)
+        _use(download, f"installed into {posixpath.dirname(norm(posixpath.join(cwd, dest[0])))}", command)
     elif name in ("mv", "cp", "ln"):
         operands = [a for a in arguments if not a.startswith("-")]
         if len(operands) >= 2 and not _names_file(download, operands[-1]):
-            dest = _norm(posixpath.join(cwd, operands[-1]))
+            dest = norm(posixpath.join(cwd, operands[-1]))
             download.names |= _names_of(dest) | _names_of(posixpath.join(dest, posixpath.basename(
                 download.output or "")))
             if CODE_FOLDERS.search(dest):
@@ -392,10 +393,10 @@ def _consume(download: Download, after, analysis, values, cwd) -> None:
         if target is not None:
             output = _value(target, values)
             if output:
-                download.output = _norm(posixpath.join(cwd, output))
+                download.output = norm(posixpath.join(cwd, output))
                 download.names |= _names_of(download.output)
         elif name == "tee" and len(words) > 1 and words[1]:
-            download.output = _norm(posixpath.join(cwd, words[1]))
+            download.output = norm(posixpath.join(cwd, words[1]))
             download.names |= _names_of(download.output)
     elif name in ("dpkg", "rpm") or name == "apt-key" or (name in ("gpg", "gpg2") and "--verify" not in words):
         download.key = name in ("apt-key", "gpg", "gpg2")
@@ -596,21 +597,8 @@ def _names_of(path: str | None) -> set:
     return {clean, posixpath.basename(clean)} - {""}
 
 
-def _norm(path: str) -> str:
-    return posixpath.normpath(path) if path else path
-
-
 def _value(word: m.Word, values: dict) -> str | None:
-    """A word's value, expanding `$VAR` from the script's constants and the stage's ARG/ENV."""
-    if word.kind == m.LITERAL:
-        return word.value
-    text = word.text
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        text = text[1:-1]
-    if "$(" in text or "`" in text:
-        return text
-    expanded = expand(text, values)
-    return expanded if expanded is not None else text
+    return word_value(word, values, keep_unknown=True)
 
 
 def _constants(analysis) -> dict:

@@ -58,7 +58,7 @@ DELETED = _Deleted()
 _NOT_COVERED = None
 
 
-def _norm(path: str) -> str:
+def norm(path: str) -> str:
     return posixpath.normpath(path) if path else path
 
 
@@ -237,7 +237,7 @@ class StageFiles:
 
     def lookup(self, path: str, before: int | None = None, depth: int = 0):
         """The Origin of `path` before operation `before` (the end of the stage when None), or DELETED."""
-        path = _norm(path)
+        path = norm(path)
         if depth > MAX_DEPTH:
             return Origin(BASE, path)
         end = len(self.ops) if before is None else before
@@ -314,11 +314,11 @@ class ImageFiles:
             return None  # a path privlint cannot expand: it covers nothing it can name
         if instruction.heredocs:
             dest = words[-1]
-            dest_abs = _norm(posixpath.join(workdir, dest))
+            dest_abs = norm(posixpath.join(workdir, dest))
             dest_is_dir = dest.endswith("/") or len(instruction.heredocs) > 1
             return _Copy(instruction, dest_abs, dest_is_dir, [("heredoc", h, False) for h in instruction.heredocs])
         *sources, dest = words
-        dest_abs = _norm(posixpath.join(workdir, dest))
+        dest_abs = norm(posixpath.join(workdir, dest))
         dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(ch in s for s in sources for ch in "*?[")
         entries = []
         source_name = instruction.flags.get("from")
@@ -326,7 +326,7 @@ class ImageFiles:
             source_name = expand(source_name, scope) or source_name
             source_stage = self.dockerfile.stage_named(source_name)
             for source in sources:
-                source_abs = _norm(posixpath.join("/", source))
+                source_abs = norm(posixpath.join("/", source))
                 if source_stage is not None and source_stage is not stage:
                     entries.append(("stage", (source_stage, source_abs), None))
                 else:
@@ -351,7 +351,7 @@ class ImageFiles:
         """(relative path, is directory) for each context entry a COPY source names."""
         if not self.has_context:
             return
-        source = _norm(source.lstrip("/")) if source not in (".", "./", "/") else "."
+        source = norm(source.lstrip("/")) if source not in (".", "./", "/") else "."
         if source.startswith(".."):
             yield source, None  # leaves the context: reported as OUTSIDE
             return
@@ -383,9 +383,9 @@ def _glob_parts(folder: str) -> bool:
 def candidate_paths(reference: str, workdir: str) -> list[str]:
     """In-image paths a program reference may mean: absolute, WORKDIR-relative, or found on PATH."""
     if reference.startswith("/"):
-        return [_norm(reference)]
+        return [norm(reference)]
     if "/" in reference:
-        return [_norm(posixpath.join(workdir, reference))]
+        return [norm(posixpath.join(workdir, reference))]
     return [posixpath.join(directory, reference) for directory in PATH_DIRS] + [posixpath.join(workdir, reference)]
 
 
@@ -395,16 +395,16 @@ def _copy_words(instruction: Instruction) -> list[str]:
 
 
 # -- RUN ------------------------------------------------------------------------------------------
-def _word(word: m.Word, scope: dict) -> str | None:
-    """A word's value with the stage's ARG/ENV expanded; None when it cannot be known."""
+def word_value(word: m.Word, scope: dict, keep_unknown: bool = False) -> str | None:
+    """A word's value with `$VAR` expanded from `scope` (ARG/ENV, script constants); when it cannot be known,
+    None, or with `keep_unknown` its text as written (still useful to match the same text elsewhere)."""
     if word.kind == m.LITERAL:
         return word.value
     text = word.text
     if len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]
-    if "$(" in text or "`" in text:
-        return None
-    return expand(text, scope)
+    expanded = None if "$(" in text or "`" in text else expand(text, scope)
+    return expanded if expanded is not None or not keep_unknown else text
 
 
 def _run_ops(instruction: Instruction, script: m.Script, scope: dict, workdir: str) -> list:
@@ -412,18 +412,18 @@ def _run_ops(instruction: Instruction, script: m.Script, scope: dict, workdir: s
     ops: list = []
     cwd = workdir
     for command in m.iter_commands(script.body, into_functions=False):
-        values = [_word(w, scope) for w in command.words]
+        values = [word_value(w, scope) for w in command.words]
         if not values or values[0] is None:
             continue
         name = basename(values[0])
         if name == "cd":
             target = values[1] if len(values) > 1 else None
-            cwd = _norm(posixpath.join(cwd, target)) if target and not target.startswith("-") else cwd
+            cwd = norm(posixpath.join(cwd, target)) if target and not target.startswith("-") else cwd
             continue
         if None in values[1:]:
             continue
         arguments = values[1:]
-        absolute = lambda p: _norm(posixpath.join(cwd, p))  # noqa: E731 - a local shorthand
+        absolute = lambda p: norm(posixpath.join(cwd, p))  # noqa: E731 - a local shorthand
         if name in ("mv", "cp", "install"):
             op = _move_op(instruction, name, arguments, absolute)
             if op is not None:
@@ -494,8 +494,8 @@ def _link_op(instruction: Instruction, arguments: list[str], absolute):
         return None
     target, link = operands
     link_path = absolute(link)
-    target_path = _norm(posixpath.join(posixpath.dirname(link_path), target)) if not target.startswith("/") else \
-        _norm(target)
+    target_path = norm(posixpath.join(posixpath.dirname(link_path), target)) if not target.startswith("/") else \
+        norm(target)
     return _Link(instruction, target_path, link_path)
 
 
