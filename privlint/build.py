@@ -248,15 +248,9 @@ class Builder:
                         reference = script_of(startup.read(cmd_words).program)
                     elif launch.exec_ and launch.program:
                         reference = script_of(launch.program)
-                    if not reference:
-                        continue
-                    origin = self._resolve(reference, cwd)
-                    if origin is None or origin.kind not in (CONTEXT, HEREDOC):
-                        continue
-                    hop = self._script_at(origin, "hop")
+                    hop = self._script_named(reference, "hop", cwd) if reference else None
                     if hop is not None and id(hop.script) not in seen:
-                        hop.via = Related(command.path, command.line, command.column,
-                                          f"`{' '.join(command.text.split())[:60]}` hands over to {reference}")
+                        hop.via = _via(command, f"hands over to {reference}")
                         nxt = hop
                         break
                 if nxt is not None:
@@ -278,15 +272,18 @@ class Builder:
                 reference = script_of(launch.program) if launch.program else None
                 if not reference or ("/" not in reference and not reference.endswith((".sh", ".bash"))):
                     continue
-                origin = self._resolve(reference)
-                if origin is None or origin.kind not in (CONTEXT, HEREDOC):
-                    continue
-                helper = self._script_at(origin, "foreground")
+                helper = self._script_named(reference, "foreground")
                 if helper is not None and id(helper.script) not in seen:
-                    helper.via = Related(command.path, command.line, command.column,
-                                         f"`{' '.join(command.text.split())[:60]}` runs {reference} and waits")
+                    helper.via = _via(command, f"runs {reference} and waits")
                     seen.add(id(helper.script))
                     self.startup.foreground.append(helper)
+
+    def _script_named(self, reference: str, role: str, cwd: str | None = None) -> StartupScript | None:
+        """The readable shell script a command names (through PATH, the WORKDIR or `cd`), loaded, or None."""
+        origin = self._resolve(reference, cwd)
+        if origin is None or origin.kind not in (CONTEXT, HEREDOC):
+            return None
+        return self._script_at(origin, role)
 
     def _resolve(self, reference: str, cwd: str | None = None):
         startup = self.startup
@@ -359,6 +356,10 @@ class Builder:
                 continue
             self.startup.build_scripts.append((stage, instruction, inner))
             self._run_by(stage, instruction, inner, depth + 1)
+
+
+def _via(command, what: str) -> Related:
+    return Related(command.path, command.line, command.column, f"`{' '.join(command.text.split())[:60]}` {what}")
 
 
 def _shell_string(launch) -> str | None:
