@@ -150,6 +150,8 @@ class Linter:
         alone = [Job(script=s) for s in scripts if os.path.realpath(s) not in result.scripts_read]
         for part in self.lint_jobs(alone):
             result.extend(part)
+        # two compose services (or a service and a scan) reading one file report its findings once
+        result.findings = list({(f.rule, f.path, f.line, f.column, f.message): f for f in result.findings}.values())
         return result
 
     def _compose_jobs(self, composes: list[str], result: Result) -> list[Job]:

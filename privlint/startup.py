@@ -409,7 +409,8 @@ class Startup:
         PUID is set. A drop under a test of the current user (`id -u`, `$EUID`, `whoami`) or of the
         command (`$1`) is a real one; so is one whose variable the image sets with ENV.
         """
-        env = stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}
+        env = {**(stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}),
+               **self.environment}  # the image's ENV and ARG, and a compose service's `environment:`
         names: list[str] = []
         other_path = False
         for script in self.pid1_scripts:
