@@ -106,14 +106,17 @@ class Launch:
         words = [basename(w.value) if w.kind == LITERAL else None for w in self.program]
         for index, name in enumerate(words[:3]):  # the program, or the script an interpreter runs
             runner = words[0] in ("python", "python3", "php", "bundle", "node", "ruby")
-            if name in FOREGROUND_SERVERS and (index == 0 or (runner and (index == 1 or words[1] in ("-m", "exec")))):
-                wanted = FOREGROUND_SERVERS[name]
-                if wanted is None:
-                    return True
-                rest = [w.value or "" for w in self.program[index + 1:]]
-                if name in PACKAGE_RUNNERS:
-                    return self.package_script() in wanted
-                return any(r in wanted or r.split("=", 1)[0] in wanted for r in rest)
+            if name not in FOREGROUND_SERVERS or not (index == 0 or (runner and (index == 1 or words[1] in (
+                    "-m", "exec")))):
+                continue
+            wanted = FOREGROUND_SERVERS[name]
+            if wanted is None:
+                return True
+            rest = [w.value or "" for w in self.program[index + 1:]]
+            if name in PACKAGE_RUNNERS:
+                return self.package_script() in wanted
+            if any(r in wanted or r.split("=", 1)[0] in wanted for r in rest):
+                return True  # else the script it runs may be one (`php artisan serve`): look on
         return False
 
 
@@ -198,13 +201,22 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
                 launch.program = []
                 return launch
             if name == "su":  # `su user -c "cmd args"`: the string is a command line of its own
-                launch.program = split_words(words[after])
+                launch.program = _last_command(split_words(words[after]))
                 return launch
             i = after
             continue
         launch.program = words[i:]
         return launch
     return launch
+
+
+def _last_command(words: list[Word]) -> list[Word]:
+    """`export A=1 && cd /srv && ./start.sh`: the command the string ends with is the one left running."""
+    last = 0
+    for index, word in enumerate(words):
+        if word.kind == LITERAL and word.value in ("&&", ";", "||") and index + 1 < len(words):
+            last = index + 1
+    return words[last:]
 
 
 def split_words(word: Word) -> list[Word]:

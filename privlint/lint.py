@@ -128,7 +128,7 @@ class Linter:
         dockerfiles = [p for p in dict.fromkeys(dockerfiles) if not self.excluded(p)]
         scripts = [p for p in dict.fromkeys(scripts) if not self.excluded(p)]
         service_jobs = self._compose_jobs([p for p in dict.fromkeys(composes) if not self.excluded(p)], result)
-        built = {os.path.realpath(job.dockerfile) for job in service_jobs}
+        built = {os.path.realpath(job.dockerfile) for job in service_jobs if not job.service.target}
         dockerfiles = [p for p in dockerfiles if os.path.realpath(p) not in built]  # linted as the service runs it
         for part in self.lint_jobs(service_jobs):
             result.extend(part)

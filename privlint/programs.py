@@ -63,7 +63,7 @@ addgroup groupadd groupmod userdel deluser install rsync tar gzip gunzip unzip e
 update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall which sh-check printenv
 tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
 wg wg-quick ip ip6tables iptables iptables-restore nft sysctl route ifconfig resolvconf modprobe mount umount
-jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch
+jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch diff cmp comm patch
 """.split())
 
 #: Shell builtins and reserved words: `exec` cannot run them (bash and POSIX sh together).

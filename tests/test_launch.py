@@ -75,3 +75,11 @@ def test_runuser_options_around_the_user():
     assert launch.drop == "runuser" and launch.program_name == "bash"
     assert launch_of("runuser -u app /srv/app").program_name == "app"
     assert launch_of("runuser -l app").drop is None  # a login shell, no -u: no command handed over
+
+
+def test_comparisons_are_short_lived_and_su_runs_the_strings_last_command():
+    assert not launch_of("diff -q /a.conf /b.conf").is_long_running()
+    launch = launch_of('su - steam -c "export LANG=C && cd /opt/game && ./start-server.sh -port 1"')
+    assert launch.sudo == "su" and launch.program_name == "start-server.sh" and launch.is_long_running()
+    assert launch_of("php /app/artisan serve --host 0.0.0.0").serves_in_foreground()
+    assert not launch_of("php /app/artisan migrate").serves_in_foreground()
