@@ -467,12 +467,6 @@ class Startup:
         names = {_program_kind(launch) for launch in self.main_launches() if launch.program_name}
         return {family(name) for name in names}
 
-    def inherits_unknown_entrypoint(self) -> bool:
-        """No ENTRYPOINT in this file and a base image that may set one of its own (and drop there)."""
-        if self.chain.entrypoint is not None or self.final_stage is None:
-            return False
-        return self.base is None
-
 
 _VARIABLE_NAME = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -67,11 +67,9 @@ def check(startup):
                           "only when it is", f"Drop by default (`exec gosu app \"$@\"`), or set {names} in the "
                           "image with ENV", severity=Severity.WARNING)
         return
-    unknown_base = not user.base_known or (startup.inherits_unknown_entrypoint() and not user.from_user_instruction)
+    unknown_base = not user.base_known  # no USER and a base privlint does not know: it may set a user
     launches = startup.main_launches()
     if launches and all(_switches_itself(launch) or _interactive(launch) for launch in launches):
-        return
-    if startup.inherits_unknown_entrypoint() and user.from_user_instruction is False and user.base_known:
         return
     who = _who(startup, user)
     programs = startup.main_programs()
