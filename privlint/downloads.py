@@ -195,6 +195,8 @@ class StageDownloads:
 
     def _script(self, script: m.Script, analysis, stage, instruction, scope: dict, cwd: str, pending: list,
                 start_time: bool = False) -> None:
+        if not pending and not _may_fetch(script):
+            return  # nothing fetched yet in this stage, and no fetcher in this script: nothing to follow
         values = {**scope, **_constants(analysis)}
         compared = _compared_commands(script)
         for node in _pipelines_and_commands(script.body):
@@ -433,6 +435,11 @@ def _is_check_option(argument: str) -> bool:
     """`-c`, `--check`, or `c` in a cluster of short options (`-cs`)."""
     return argument == "--check" or (argument.startswith("-") and not argument.startswith("--")
                                      and "c" in argument[1:])
+
+
+def _may_fetch(script: m.Script) -> bool:
+    """A cheap look at the text: can anything in the script fetch from the network?"""
+    return any("curl" in line or "wget" in line or "://" in line or "$" in line for line in script.lines)
 
 
 def _compared_commands(script: m.Script) -> set[int]:

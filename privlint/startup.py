@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import re
 from functools import cached_property
@@ -622,6 +623,11 @@ class BaseImage:
 
 def base_image(reference: str, extra_non_root=()) -> BaseImage | None:
     """What privlint knows of an image reference (`docker.io/library/postgres:16@sha256:...`), or None."""
+    return _base_image(reference, tuple(extra_non_root))
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_image(reference: str, extra_non_root: tuple) -> BaseImage | None:
     if not reference or "$" in reference:
         return None
     for pattern in extra_non_root:
