@@ -131,8 +131,9 @@ class Builder:
             if loaded is None:
                 unread.append(command)
                 shown = " ".join(w.text for w in command.words[:2])
-                self.reader.note(script.path, f"line {command.line}: `{shown}` could not be followed "
-                                              "(not in the build context): its functions are unknown")
+                why = "not in the build context" if target else "its path is not a constant"
+                self.reader.note(script.path, f"line {command.line}: `{shown}` could not be followed ({why}): its "
+                                              "functions are unknown")
                 continue
             inner, inner_image_path = loaded
             if inner is script:

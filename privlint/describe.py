@@ -20,7 +20,8 @@ def describe(startup, result) -> dict:
     stage = startup.final_stage
     service = startup.service
     user = startup.user
-    start_user = user.value if user is not None and user.value else ("root" if dockerfile is None else None)
+    start_user = user.value if user is not None and user.value else (
+        "unknown (no Dockerfile)" if dockerfile is None else None)
     found = {
         "dockerfile": dockerfile.path if dockerfile is not None else None,
         "stage": None if stage is None else {"index": stage.index, "name": stage.alias, "line": stage.line,
