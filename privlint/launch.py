@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from privlint.programs import (
+    DAEMON_FLAGS,
     DAEMON_OPTIONS,
     DROP_TOOLS,
     FOREGROUND_SERVERS,
@@ -79,6 +80,8 @@ class Launch:
             return False  # `--bind 0.0.0.0:80` left on a line of its own is no program
         if name in SERVICE_STARTERS or (self.program[0].value or "").startswith("/etc/init.d/"):
             return any(w.value in ("run", "foreground") for w in self.program[1:])  # they start a daemon, return
+        if self.starts_daemon():
+            return False  # `haproxy -D`: forks into the background and returns
         if name in PACKAGE_RUNNERS:
             return self.package_script() in SERVING_SCRIPTS
         if name == "sleep":
@@ -96,6 +99,20 @@ class Launch:
         if values[0] in ("run", "run-script") and len(values) > 1:
             return values[1]
         return values[0]
+
+    def starts_daemon(self) -> bool:
+        """`service x start`, `/etc/init.d/x start`, `haproxy -D`, `redis-server --daemonize yes`: a server
+        sent to the background, with the shell left to carry on."""
+        if not self.program or self.program_name is None:
+            return False
+        values = [w.value or "" for w in self.program[1:]]
+        first = self.program[0].value or ""
+        if self.program_name in SERVICE_STARTERS or first.startswith("/etc/init.d/"):
+            return any(v in ("start", "restart") for v in values)
+        if any(v in DAEMON_OPTIONS for v in values):
+            return True
+        flags = DAEMON_FLAGS.get(self.program_name)
+        return bool(flags) and any(v == flag for v in values for flag in flags if flag != "-db")
 
     def serves_in_foreground(self) -> bool:
         """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""

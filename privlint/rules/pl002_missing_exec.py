@@ -19,6 +19,48 @@ def check(startup):
     yield from _check_shell_string(startup)
 
 
+def _daemons_then_waiting(startup, script, reported: set[int]):
+    """A server sent to the background (`haproxy -D`, `service x start`) while the script stays PID 1 after it
+    (a loop, or a waiting command): `docker stop` signals the shell, which never passes it on."""
+    analysis = script.analysis
+    if analysis.forwards_term():
+        return
+    waiting = [end.command for end in analysis.path_ends() if isinstance(end.command, Command)
+               and end.how != "exec" and analysis.is_long_running(end.command)
+               and not analysis.place(end.command).condition]
+    if waiting:
+        return  # the command the script waits on is reported itself (`tail -f /dev/null` after `service x start`)
+    loops = _loop_lines(script.script)
+    for command in analysis.reachable_commands():
+        if id(command) in reported or command.background or command.is_test or analysis.place(command).condition:
+            continue
+        if not any(launch.starts_daemon() for launch in analysis.launches(command)):
+            continue
+        if not any(line > command.line for line in loops):
+            continue
+        reported.add(id(command))
+        yield RULE.at(command.path, command.line, command.column,
+                      f"{quote(command.text)} sends the server to the background and the script stays PID 1 in a "
+                      "loop after it: `docker stop` signals the shell, never the server",
+                      "Run the server in the foreground as the last command with `exec` (`haproxy -db`, "
+                      "`nginx -g 'daemon off;'`), and move the watching into the program or a supervisor",
+                      end_line=command.end_line, end_column=command.end_column,
+                      related=to_command(startup, script, command))
+        return  # one finding for the shape: the first server sent away
+
+
+def _loop_lines(script) -> list[int]:
+    from privlint.shell_model import Loop, iter_commands, walk
+
+    lines = []
+    for node in walk(script.body, into_functions=False):
+        if isinstance(node, Loop):
+            first = next(iter(iter_commands(node.body)), None)
+            if first is not None:
+                lines.append(first.line)
+    return lines
+
+
 def _foreground_servers(startup, script, reported: set[int]):
     """A server started in the foreground on a path that goes on: the shell waits for it as PID 1."""
     analysis = script.analysis
@@ -84,6 +126,7 @@ def _check_shell_string(startup):
 
 def _check_script(startup, script, reported: set[int]):
     analysis = script.analysis
+    yield from _daemons_then_waiting(startup, script, reported)
     yield from _foreground_servers(startup, script, reported)
     for end in analysis.path_ends():
         command = end.command
@@ -107,6 +150,8 @@ def _check_script(startup, script, reported: set[int]):
         if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command) or \
                 any(command is deep for deep in analysis.too_deep):
             continue  # a function privlint could not read or follow (too deep) is no program to exec
+        if analysis.place(command).condition:
+            continue  # `while inotifywait ...`, `if ! check`: its status was tested, so it has exited
         if any(damage.end_line > command.line for each in analysis.scripts if each.path == command.path
                for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
@@ -163,9 +208,6 @@ def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str
                       "to stdout, or move the pipe into the program's own logging")
     if place.and_or:
         return None, f"Put exec before it inside the list: `... && exec {shown}`"
-    if place.condition:
-        return None, ("Its exit status is tested, so exec would change the script: run the checks first, "
-                      f"then `exec {shown}` as the last command")
     if place.loop:
         return None, (f"It runs inside a loop, which exec would end: leave the loop first, then `exec {shown}`, "
                       "or run a supervisor that restarts it")
