@@ -68,7 +68,7 @@ def _message(command, launch) -> str:
 
 def _hint(command, launch, at_end: bool) -> str:
     """`exec gosu USER CMD` where the command ends its path; in the middle of a script, no exec."""
-    user = _user_of(command.text) or "USER"
+    user = launch.sudo_user or "USER"
     rest = " ".join(w.text for w in launch.program) if launch.program else "CMD"
     if at_end:
         return f"Switch user with a tool that execs the command: `exec gosu {user} {rest}` (or su-exec, setpriv)"
@@ -78,12 +78,6 @@ def _hint(command, launch, at_end: bool) -> str:
             f"`gosu {user} {rest}` (or su-exec, setpriv)")
 
 
-def _user_of(text: str) -> str | None:
-    match = _SUDO_USER.match(text) or _SU_USER.match(text)
-    return match.group(1) if match else None
-
-
-_SU_USER = re.compile(r"^(?:exec\s+)?su\s+(?:-\s+|-l\s+|-s\s+\S+\s+)*([\w.-]+)\b")
 _SUDO_USER = re.compile(r"^(?:exec\s+)?sudo\s+(?:-u\s+|--user=)(\S+)\s+(.+?)\s*$", re.S)
 _SU_COMMAND = re.compile(r"^(?:exec\s+)?su\s+(?:-\s+)?([\w.-]+)\s+-c\s+(['\"])([\w./:=,@%+ -]+)\2\s*$")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from privlint.finding import Edit, Related, Severity
 from privlint.programs import KNOWN_PROGRAMS, SHELL_BUILTINS, family
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command
+from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, iter_commands, walk
 from privlint.trail import to_command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
@@ -17,6 +17,12 @@ def check(startup):
         if script.is_entrypoint:
             yield from _check_script(startup, script, reported)
     yield from _check_shell_string(startup)
+
+
+def _report(startup, script, command, message: str, fix: str, edit=None, extra=()):
+    """A PL002 finding at a command of a PID 1 script, with the path that leads to it."""
+    return RULE.at(command.path, command.line, command.column, message, fix, end_line=command.end_line,
+                   end_column=command.end_column, edit=edit, related=to_command(startup, script, command) + list(extra))
 
 
 def _daemons_then_waiting(startup, script, reported: set[int]):
@@ -39,19 +45,16 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
         if not any(line > command.line for line in loops):
             continue
         reported.add(id(command))
-        yield RULE.at(command.path, command.line, command.column,
+        yield _report(startup, script, command,
                       f"{quote(command.text)} sends the server to the background and the script stays PID 1 in a "
                       "loop after it: `docker stop` signals the shell, never the server",
                       "Run the server in the foreground as the last command with `exec` (`haproxy -db`, "
-                      "`nginx -g 'daemon off;'`), and move the watching into the program or a supervisor",
-                      end_line=command.end_line, end_column=command.end_column,
-                      related=to_command(startup, script, command))
+                      "`nginx -g 'daemon off;'`), and move the watching into the program or a supervisor")
         return  # one finding for the shape: the first server sent away
 
 
 def _loop_lines(script) -> list[int]:
-    from privlint.shell_model import Loop, iter_commands, walk
-
+    """The first line of each loop's body: where the script starts waiting in a loop."""
     lines = []
     for node in walk(script.body, into_functions=False):
         if isinstance(node, Loop):
@@ -75,23 +78,20 @@ def _foreground_servers(startup, script, reported: set[int]):
         if place.endless and analysis.is_long_running(command) and not analysis.forwards_term() and \
                 not _maybe_unread_function(analysis, command):
             reported.add(id(command))
-            yield RULE.at(command.path, command.line, command.column,
+            yield _report(startup, script, command,
                           f"{quote(command.text)} runs again and again in an endless loop: the shell stays PID 1 "
                           "around it and `docker stop` signals the shell, not it",
                           "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` "
-                          "it; or trap TERM and pass it on before looping",
-                          end_line=command.end_line, end_column=command.end_column,
-                          related=to_command(startup, script, command))
+                          "it; or trap TERM and pass it on before looping")
             continue
         if not any(launch.serves_in_foreground() for launch in launches):
             continue
         reported.add(id(command))
-        yield RULE.at(command.path, command.line, command.column,
+        yield _report(startup, script, command,
                       f"{quote(command.text)} runs in the foreground: the shell waits, stays PID 1, and the lines "
                       "after it only run once the server has exited" + _npm_note(launches),
                       "Make it the last command and `exec` it; run what comes after it before it, or in the "
-                      "program's own shutdown hook", end_line=command.end_line, end_column=command.end_column,
-                      related=to_command(startup, script, command))
+                      "program's own shutdown hook")
 
 
 def _npm_note(launches) -> str:
@@ -138,12 +138,11 @@ def _check_script(startup, script, reported: set[int]):
             background = _unforwarded_background(analysis, command)
             if background is not None:
                 reported.add(id(command))
-                yield RULE.at(command.path, command.line, command.column,
+                yield _report(startup, script, command,
                               f"{quote(background.text)} runs in the background and the script waits for it "
                               "with no trap forwarding TERM: `docker stop` signals the shell, not it",
                               "exec the program instead of `&` + `wait`, or `trap 'kill -TERM $pid' TERM INT` "
-                              "before waiting", end_column=command.end_column,
-                              related=to_command(startup, script, command) + [Related(
+                              "before waiting", extra=[Related(
                                   background.path, background.line, background.column,
                                   f"`{' '.join(background.text.split())[:60]}` starts in the background")])
             continue
@@ -160,17 +159,13 @@ def _check_script(startup, script, reported: set[int]):
         if analysis.is_exec(command):  # `( exec "$@" )`: exec replaces the subshell, not the script
             message = (f"{quote(command.text)} ends the script inside a subshell `( ... )`: exec replaces the "
                        "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
-            yield RULE.at(command.path, command.line, command.column, message,
-                          "Take the command out of the subshell: `exec` it from the script itself",
-                          end_line=command.end_line, end_column=command.end_column,
-                          related=to_command(startup, script, command))
+            yield _report(startup, script, command, message,
+                          "Take the command out of the subshell: `exec` it from the script itself")
             continue
         message = (f"{quote(command.text)} ends the script{after} but is not exec'd: the shell stays "
                    "PID 1 and `docker stop` will not reach it" + _npm_note(analysis.launches(command)))
         edit, fix = _exec_fix(startup, script, analysis, command, end)
-        yield RULE.at(command.path, command.line, command.column, message, fix,
-                      end_line=command.end_line, end_column=command.end_column, edit=edit,
-                      related=to_command(startup, script, command))
+        yield _report(startup, script, command, message, fix, edit=edit)
 
 
 def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str]:
