@@ -40,14 +40,10 @@ def may_be_dockerfile(name: str) -> bool:
 
 
 def content_is_dockerfile(path: str) -> bool:
-    from privlint.filekind import HEAD_BYTES, looks_like_dockerfile
+    from privlint.filekind import head_of, looks_like_dockerfile
 
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError:
-        return False
-    return b"\0" not in head and looks_like_dockerfile(head.decode("utf-8", "replace"))
+    head = head_of(path)
+    return head is not None and looks_like_dockerfile(head)
 
 
 def _is_virtualenv(path: str) -> bool:

@@ -84,3 +84,13 @@ def surely_shell(path: str, text: str) -> bool:
     if program is not None:
         return program.removesuffix(".exe") in SHELLS
     return os.path.basename(path).lower().endswith(_SHELL_SUFFIXES) and kind_of(path, text) == SHELL
+
+
+def head_of(path: str) -> str | None:
+    """The first bytes of a file as text, or None when it cannot be read or holds NUL bytes (binary)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return None
+    return None if b"\0" in head else head.decode("utf-8", "replace")

@@ -8,7 +8,7 @@ import os
 from privlint.config import Settings
 from privlint.discover import is_dockerfile_name
 from privlint.dockerfile import parse_dockerfile
-from privlint.filekind import COMPOSE, DOCKERFILE, HEAD_BYTES, SHELL, UNKNOWN, YAML, is_compose_name, kind_of
+from privlint.filekind import COMPOSE, DOCKERFILE, SHELL, UNKNOWN, YAML, head_of, is_compose_name, kind_of
 from privlint.finding import Finding, InputError, Note
 from privlint.record import factory, record, replace
 from privlint.rules import RULES, pl901_unused_suppression
@@ -337,15 +337,10 @@ _NOT_LINTED = {
 
 
 def _kind_of_file(path: str) -> str | None:
-    """The kind of a file named on the command line, from its name and first bytes; None if unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError:
-        return None
-    if b"\0" in head:
-        return None  # binary: reading it as a script reports it
-    return kind_of(path, head.decode("utf-8", "replace"))
+    """The kind of a file named on the command line, from its name and first bytes; None when unreadable or
+    binary (reading it as a script then says which)."""
+    head = head_of(path)
+    return None if head is None else kind_of(path, head)
 
 
 def _repository_root() -> str:
