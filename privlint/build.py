@@ -18,6 +18,7 @@ from privlint import shell_model as m
 from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
+from privlint.flow import Variables
 from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE
 from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
@@ -444,18 +445,20 @@ def _repository_top(folder: str) -> str | None:
 
 def _constants(script: m.Script, image_path: str | None) -> dict:
     """Variables assigned one constant (or the script's own folder) anywhere in the script."""
-    values: dict[str, set] = {}
-    for node in m.walk(script.body, into_nested=False):
-        if isinstance(node, m.Assignment) and node.value is not None:
-            word = node.value
-            if word.kind == m.LITERAL:
-                values.setdefault(node.name, set()).add(word.value)
-            else:
-                text = word.text[1:-1] if word.text[:1] == word.text[-1:] == '"' else word.text
-                folder = _replace_self_dir(text, posixpath.dirname(image_path) if image_path else None)
-                values.setdefault(node.name, set()).add(folder if folder != text else None)
-    constants = {name: next(iter(found)) for name, found in values.items() if len(found) == 1}
-    constants["\0dir"] = posixpath.dirname(image_path) if image_path else None
+    folder = posixpath.dirname(image_path) if image_path else None
+    constants: dict = {}
+    for name, words in Variables([script]).values.items():
+        found = set()
+        for word in words:
+            if word is None or word.kind == m.LITERAL:
+                found.add(word.value if word is not None else "")
+                continue
+            text = word.text[1:-1] if word.text[:1] == word.text[-1:] == '"' else word.text
+            replaced = _replace_self_dir(text, folder)
+            found.add(replaced if replaced != text else None)
+        if len(found) == 1:
+            constants[name] = next(iter(found))
+    constants["\0dir"] = folder
     return constants
 
 
