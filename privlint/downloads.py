@@ -33,6 +33,7 @@ from privlint.programs import (
     FETCHERS,
     FILE_RUNNERS,
     PACKAGE_INSTALLERS,
+    PATH_DIRS,
     PIPE_INTERPRETERS,
     PRIVILEGE_TOOL_NAMES,
     SHELL_INTERPRETERS,
@@ -116,15 +117,49 @@ class StageDownloads:
                 self._stage(stage, scripts_by_instruction)
         elif startup.script is None:
             return
+        stage = startup.final_stage
+        # what the build leaves in the image: a file fetched at build time and run at start is run unverified
+        built = self._by_stage.get(stage.index, []) if stage is not None else []
+        cwd = workdir_at(dockerfile, stage) if stage is not None else "/"
+        scope = startup.environment
         for each in startup.startup_scripts:
-            pending = _Pending()
-            stage = startup.final_stage
-            cwd = workdir_at(dockerfile, stage) if stage is not None else "/"
-            scope = startup.environment
+            pending = _Pending(built)
             self._script(each.script, each.analysis, stage, None, scope, cwd, pending, start_time=True)
             for script in each.analysis.scripts[1:]:  # what it sources
                 self._script(script, startup.analyse(script), stage, None, scope, cwd, pending, start_time=True)
             self._keep(pending)
+        for _instruction, script in startup.chain_scripts:  # a shell-form ENTRYPOINT/CMD, `["sh", "-c", "..."]`
+            pending = _Pending(built)
+            self._script(script, startup.analyse(script), stage, None, scope, cwd, pending, start_time=True)
+            self._keep(pending)
+        if built:
+            self._started(startup, _Pending(built))
+
+    def _started(self, startup, pending: _Pending) -> None:
+        """The exec-form start command runs a file the build downloaded (`CMD ["java", "-jar", "server.jar"]`),
+        directly or through an entrypoint script's `exec "$@"`."""
+        commands = []
+        launch = startup.chain_launch
+        if launch is not None and launch.program:
+            commands.append(([w.value or "" for w in launch.program], startup.chain.entrypoint or startup.chain.cmd))
+        cmd = startup.chain.cmd
+        if cmd is not None and cmd.exec_form and startup.chain.entrypoint is not None:
+            commands.append((list(cmd.exec_form), cmd))
+        for words, instruction in commands:
+            name = basename(words[0]) if words else ""
+            cwd = workdir_at(startup.dockerfile, startup.final_stage)
+            for download in pending.named(set(words) | {posixpath.basename(w) for w in words}):
+                if not _resolves(download, words, cwd):
+                    continue
+                if _names_file(download, words[0]):
+                    use = "run at container start"
+                elif name in FILE_RUNNERS and any(_names_file(download, w) for w in _run_files(name, words[1:])):
+                    use = f"run by {FILE_RUNNERS[name]} at container start"
+                else:
+                    continue
+                _use(download, use, None if instruction is None else _Place(
+                    instruction.path or startup.dockerfile.path, instruction.line, 1,
+                    f"{instruction.keyword} {instruction.value}"))
 
     # -- reading ------------------------------------------------------------------------------------
     def _stage(self, stage: Stage, scripts_by_instruction: dict) -> None:
@@ -229,8 +264,13 @@ class StageDownloads:
                 # the downloads the command names, through the index (all of them for a glob or a build)
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
                 for download in candidates:
+                    if start_time and not download.start_time and not _resolves(download, words, cwd):
+                        continue  # a start-up command meets a build-time file only by its real path
+                    before = (len(download.uses), len(download.steps))
                     _effect(download, command, name, words, commands, position, id(command) in compared, cwd,
                             tokens)
+                    if start_time and not download.start_time:  # fetched by the build, used at every start
+                        _at_start(download, before)
                     pending.reindex(download)
         for download in pending:  # `sha256sum -c SHA256SUMS` in the same script: a check that names no file
             if not download.verified and download.script is script and _unnamed_check(script, analysis, pending):
@@ -369,7 +409,7 @@ def _effect(download: Download, command, name, words, commands, position, compar
         _use(download, f"installed as a package with {name}", command)
     elif name == "apk" and "--allow-untrusted" in arguments:
         _use(download, "installed as a package with apk --allow-untrusted", command)
-    elif name in FILE_RUNNERS and any(_names_file(download, a) for a in arguments[:3]):
+    elif name in FILE_RUNNERS and any(_names_file(download, a) for a in _run_files(name, arguments)):
         _use(download, f"run by {FILE_RUNNERS[name]}", command)
     elif name in COMPILERS:
         _use(download, "compiled", command)
@@ -431,6 +471,28 @@ def _verifies(name, arguments, command, commands, position, compared: bool) -> b
     return False
 
 
+def _run_files(name: str, arguments: list) -> list[str]:
+    """The files an interpreter runs from its arguments: `java -jar X` / `-cp A:B`, `deno run X`, else the first
+    operand (none for `python -m mod`, `sh -c '...'`); a later operand is the program's data, not code."""
+    arguments = [a or "" for a in arguments]
+    if name == "java":
+        found = []
+        for option, value in zip(arguments, arguments[1:]):
+            if option == "-jar":
+                found.append(value)
+            elif option in ("-cp", "-classpath", "--class-path"):
+                found += value.split(":")
+        return found
+    if name in ("deno", "bun") and arguments[:1] == ["run"]:
+        arguments = arguments[1:]
+    for argument in arguments:
+        if argument in ("-m", "-c", "-e", "-r", "--eval", "--require"):
+            return []
+        if not argument.startswith("-"):
+            return [argument]
+    return []
+
+
 def _is_check_option(argument: str) -> bool:
     """`-c`, `--check`, or `c` in a cluster of short options (`-cs`)."""
     return argument == "--check" or (argument.startswith("-") and not argument.startswith("--")
@@ -477,6 +539,36 @@ def _use(download: Download, use: str, command=None) -> None:
         if command is not None and (command.path, command.line) != (download.path, download.line):
             download.steps.append(Related(command.path, command.line, command.column,
                                           f"`{' '.join(command.text.split())[:60]}`: {use}"))
+
+
+def _at_start(download: Download, before: tuple[int, int]) -> None:
+    """Mark the uses a start-up script just gave a build-time download as happening at container start."""
+    uses, steps = before
+    for index in range(uses, len(download.uses)):
+        download.uses[index] += " at container start"
+    for index in range(steps, len(download.steps)):
+        step = download.steps[index]
+        download.steps[index] = Related(step.path, step.line, step.column, step.message + " at container start")
+
+
+@record
+class _Place:
+    """Where a use happens, for a step, when it is not a shell command (an exec-form ENTRYPOINT/CMD)."""
+
+    path: str
+    line: int
+    column: int
+    text: str
+
+
+def _resolves(download: Download, words: list, cwd: str) -> bool:
+    """Whether a word of the command is the download's path in the image: the program through PATH (or its own
+    path), any other word relative to the working directory."""
+    program = words[0] if words else None
+    if program and "/" not in program and any(posixpath.join(d, program) in download.names for d in PATH_DIRS):
+        return True
+    return any(word and ("/" in word or word is not program) and norm(posixpath.join(cwd, word)) in download.names
+               for word in words)
 
 
 def _names_file(download: Download, word: str) -> bool:
