@@ -18,8 +18,11 @@ SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl
 #: An empty tuple: the server refuses to run as root at all unless configured to switch (mysqld).
 SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd": (), "mysqld_safe": (),
                           "httpd": ("-u",),  # busybox httpd; Apache's httpd has no -u
-                          "dnsmasq": (),  # switches to nobody by default "named": ("-u",),
-                          "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",)}
+                          "dnsmasq": (),  # switches to nobody by default
+                          "named": ("-u",), "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",),
+                          "slapd": ("-u",), "chronyd": ("-u",), "ntpd": ("-u",), "uwsgi": ("--uid",),
+                          "celery": ("--uid",), "pgbouncer": (),  # pgbouncer refuses to run as root
+                          "tor": ("--User",), "privoxy": ("--user",)}
 
 #: Service managers that start a daemon and return: `/etc/init.d/kafka start`, `service nginx start`.
 SERVICE_STARTERS = {"service", "rc-service", "systemctl", "invoke-rc.d", "start-stop-daemon"}
