@@ -5,6 +5,7 @@
     python scripts/realworld.py score [--src DIR] [--part held-out|tune|all] [--show]
     python scripts/realworld.py fix-check [--src DIR]                 # --fix --unsafe-fixes on a copy
     python scripts/realworld.py agreement                             # two blind labellings compared
+    python scripts/realworld.py add --seed N BATCH_DIR...             # a new round of batches, split once
 
 The set is `scripts/realworld/projects.tsv` (repository, commit, split, targets) and
 `scripts/realworld/labels.tsv` (repository, file, line, rule: what a reviewer expects, labelled blind from
@@ -34,8 +35,12 @@ DEFAULT_SRC = "/work/realworld/src"
 DEFAULT_MIRROR = "/work/.mirror"
 
 
+def _set_folder() -> str:
+    return os.environ.get("PRIVLINT_REALWORLD_SET", SET)
+
+
 def _rows(name: str) -> list[list[str]]:
-    with open(os.path.join(os.environ.get("PRIVLINT_REALWORLD_SET", SET), name), encoding="utf-8") as handle:
+    with open(os.path.join(_set_folder(), name), encoding="utf-8") as handle:
         return [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
 
 
@@ -124,7 +129,8 @@ def score(args) -> int:
     for part in parts:
         counts = {rule: Counter() for rule in RULES}
         listing = []
-        chosen = [p for p in projects() if p["split"] == part]
+        batches = set(filter(None, args.batch.split(",")))
+        chosen = [p for p in projects() if p["split"] == part and (not batches or p["batch"] in batches)]
         dockerfiles = 0
         for project in chosen:
             root = folder(args.src, project["repo"])
@@ -270,15 +276,71 @@ def agreement(args) -> int:
     return 0
 
 
+# -- add -----------------------------------------------------------------------------------------------
+def add(args) -> int:
+    """Merge a new round of batch folders (projects.tsv: repo, commit, category, targets; labels.tsv) into the
+    set. Its held-out third is drawn once, with random.Random(seed) over the round's sorted repository names,
+    so a round measured before any tuning stays comparable with the first round's split."""
+    import random
+
+    known = {p["repo"] for p in projects()}
+    new_projects, new_labels, problems = [], [], []
+    for batch_dir in args.batches:
+        batch = os.path.basename(os.path.normpath(batch_dir))
+        for repo, commit, category, targets, *_ in _read(os.path.join(batch_dir, "projects.tsv")):
+            if repo in known:
+                problems.append(f"{repo}: already in the set, skipped")
+                continue
+            known.add(repo)
+            new_projects.append([repo, commit, category, batch, targets])
+        repos = {row[0] for row in new_projects}
+        for row in _read(os.path.join(batch_dir, "labels.tsv")):
+            if len(row) < 6 or row[0] not in repos or not row[2].isdigit():
+                problems.append(f"label skipped (malformed or project not added): {row[:4]}")
+                continue
+            path = os.path.join(folder(args.src, row[0]), row[1])
+            if not os.path.isfile(path):
+                problems.append(f"label skipped (no such file {row[1]}): {row[:4]}")
+                continue
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                if int(row[2]) > sum(1 for _ in handle):
+                    problems.append(f"label skipped (line past the end): {row[:4]}")
+                    continue
+            new_labels.append(row[:6])
+    names = sorted(row[0] for row in new_projects)
+    held = set(random.Random(args.seed).sample(names, len(names) // 3))
+    with open(os.path.join(_set_folder(), "projects.tsv"), "a", encoding="utf-8") as handle:
+        for repo, commit, category, batch, targets in new_projects:
+            split = "held-out" if repo in held else "tune"
+            handle.write("\t".join([repo, commit, category, batch, split, targets]) + "\n")
+    with open(os.path.join(_set_folder(), "labels.tsv"), "a", encoding="utf-8") as handle:
+        for row in new_labels:
+            handle.write("\t".join(row) + "\n")
+    print(f"added {len(new_projects)} projects ({len(held)} held out, seed {args.seed}) and {len(new_labels)} labels")
+    print("\n".join(problems))
+    return 0
+
+
+def _read(path: str) -> list[list[str]]:
+    with open(path, encoding="utf-8") as handle:
+        return [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["checkout", "score", "fix-check", "agreement"])
+    parser.add_argument("command", choices=["checkout", "score", "fix-check", "agreement", "add"])
     parser.add_argument("--src", default=DEFAULT_SRC, help="where the projects are checked out")
     parser.add_argument("--mirror", default=DEFAULT_MIRROR, help="git snapshots, owner+name/repo")
     parser.add_argument("--part", default="all", choices=["held-out", "tune", "all"])
     parser.add_argument("--show", action="store_true", help="list false positives and misses")
-    args = parser.parse_args()
-    return {"checkout": checkout, "score": score, "fix-check": fix_check, "agreement": agreement}[args.command](args)
+    parser.add_argument("--batch", default="", help="score only these batches (comma-separated letters)")
+    parser.add_argument("--seed", type=int, default=None, help="add: the seed of the round's held-out draw")
+    parser.add_argument("batches", nargs="*", help="add: batch folders (projects.tsv, labels.tsv)")
+    args = parser.parse_intermixed_args()
+    if args.command == "add" and (args.seed is None or not args.batches):
+        parser.error("add needs --seed and at least one batch folder")
+    return {"checkout": checkout, "score": score, "fix-check": fix_check, "agreement": agreement,
+            "add": add}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -53,3 +53,32 @@ def test_fix_check_accepts_exec_and_json_form_edits(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 unsafe edits" in run.stdout
     assert "ok     a/demo docker-entrypoint.sh" in run.stdout
+
+
+def test_add_merges_a_round_with_a_seeded_split_and_checks_labels(tmp_path):
+    environment = _set(tmp_path, [("a/demo", "demo", "held-out")], [])
+    batch = tmp_path / "H"
+    batch.mkdir()
+    names = [f"n{i}/p" for i in range(6)]
+    for name in names:
+        shutil.copytree(ROOT / "fixtures" / "demo", tmp_path / "src" / name.replace("/", "+"))
+    (batch / "projects.tsv").write_text("".join(f"{n}\tc0\tcat\tDockerfile\n" for n in names + ["a/demo"]))
+    (batch / "labels.tsv").write_text("n0/p\tdocker-entrypoint.sh\t12\tPL002\terror\tok\n"
+                                      "n1/p\tdocker-entrypoint.sh\t9999\tPL002\terror\tpast the end\n"
+                                      "n2/p\tmissing.sh\t1\tPL002\terror\tno such file\n")
+    run = _run(environment, tmp_path, "add", "--seed", "7", str(batch))
+    assert run.returncode == 0, run.stderr
+    assert "added 6 projects (2 held out, seed 7) and 1 labels" in run.stdout
+    assert "a/demo: already in the set" in run.stdout and "past the end" in run.stdout
+    rows = [line.split("\t") for line in (tmp_path / "set" / "projects.tsv").read_text().splitlines()]
+    splits = {row[0]: row[4] for row in rows[1:]}
+    assert sorted(splits.values()).count("held-out") == 2 and all(row[3] == "H" for row in rows[1:])
+    # the draw depends only on the seed and the names: a second set gets the same split
+    (tmp_path / "again").mkdir()
+    again = _set(tmp_path / "again", [("a/demo", "demo", "held-out")], [])
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "realworld.py"), "add", "--seed", "7", str(batch),
+                          "--src", str(tmp_path / "src")], capture_output=True, text=True, cwd=ROOT, env=again)
+    rows = [line.split("\t") for line in (tmp_path / "again" / "set" / "projects.tsv").read_text().splitlines()]
+    assert {row[0]: row[4] for row in rows[1:]} == splits
+    scored = _run(environment, tmp_path, "score", "--batch", "H", "--part", "tune")
+    assert "tune: 4 projects" in scored.stdout
