@@ -148,7 +148,8 @@ def _places(script: m.Script) -> dict[int, Place]:
                 stack.append((body, replace(place, guards=place.guards + (guard,))))
             continue
         if isinstance(node, m.Loop):
-            endless = " ".join(_text(node.condition).split()) in ("true", ":", "/bin/true", "[ 1 ]", "[ 1 = 1 ]")
+            endless = " ".join(_text(node.condition).split()) in ("true", ":", "/bin/true", "[ 1 ]", "[ 1 = 1 ]") \
+                and not any(c.name == "break" for c in m.iter_commands(node.body))  # a retry loop ends
             stack += [(node.condition, replace(place, loop=True, condition=True)),
                       (node.body, replace(place, loop=True, endless=endless or place.endless))]
             continue

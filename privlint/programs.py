@@ -12,7 +12,7 @@ def family(name: str) -> str:
 #: Servers that start as root and switch their workers to another user by themselves.
 SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl", "apachectl", "haproxy",
                          "php-fpm", "postfix", "sshd", "dovecot", "named", "openvpn", "squid", "lighttpd",
-                         "vsftpd", "apache2-foreground", "httpd-foreground", "openresty"}
+                         "vsftpd", "apache2-foreground", "httpd-foreground", "openresty", "smbd"}
 
 #: Servers that switch the whole process to another user when given one of these options.
 #: An empty tuple: the server refuses to run as root at all unless configured to switch (mysqld).
@@ -67,6 +67,7 @@ update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall wh
 tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
 wg wg-quick ip ip6tables iptables iptables-restore nft sysctl route ifconfig resolvconf modprobe mount umount
 jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch diff cmp comm patch
+ps pgrep pidof getent df du free nproc seq expr uname base64 od hexdump file tput stty
 """.split())
 
 #: Shell builtins and reserved words: `exec` cannot run them (bash and POSIX sh together).

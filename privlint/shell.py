@@ -574,3 +574,6 @@ def _mark_background(node) -> None:
             _mark_background(item)
     elif isinstance(node, m.Negated):
         _mark_background(node.body)
+    elif isinstance(node, (m.Loop, m.If, m.Case)):  # `{ while true; do daemon; done } &`: all of it runs aside
+        for child in m.children(node, into_nested=False):
+            _mark_background(child)

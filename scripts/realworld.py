@@ -257,7 +257,8 @@ def _check_edit(path: str, old: str, new: str, is_dockerfile: bool, parse_docker
 # -- agreement ---------------------------------------------------------------------------------------
 def agreement(args) -> int:
     """How far the second blind labelling of the held-out part agrees with the first, per rule."""
-    held = {p["repo"] for p in projects() if p["split"] == "held-out"}
+    batches = set(filter(None, args.batch.split(",")))
+    held = {p["repo"] for p in projects() if p["split"] == "held-out" and (not batches or p["batch"] in batches)}
     first = {(repo, key) for repo, keys in labels().items() if repo in held for key in keys}
     second = set()
     for repo, path, line, rule, *_ in _rows("labels-second-heldout.tsv"):

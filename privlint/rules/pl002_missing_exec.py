@@ -36,7 +36,7 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
                and not analysis.place(end.command).condition]
     if waiting:
         return  # the command the script waits on is reported itself (`tail -f /dev/null` after `service x start`)
-    loops = _loop_lines(script.script)
+    loops = _loop_lines(script.script, analysis)
     for command in analysis.reachable_commands():
         if id(command) in reported or command.background or command.is_test or analysis.place(command).condition:
             continue
@@ -53,14 +53,17 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
         return  # one finding for the shape: the first server sent away
 
 
-def _loop_lines(script) -> list[int]:
-    """The first line of each loop's body: where the script starts waiting in a loop."""
+def _loop_lines(script, analysis) -> list[int]:
+    """The first line of each loop's body that only waits and watches: where the script starts waiting. A loop
+    that runs a program of its own again and again (`while true; do ./poll.py; sleep 60; done`) is the main
+    work, and the server sent away before it is a helper (`service dbus start`)."""
     lines = []
     for node in walk(script.body, into_functions=False):
         if isinstance(node, Loop):
-            first = next(iter(iter_commands(node.body)), None)
-            if first is not None:
-                lines.append(first.line)
+            body = list(iter_commands(node.body))
+            if body and not any(analysis.is_long_running(c) and not c.background and not any(
+                    launch.starts_daemon() for launch in analysis.launches(c)) for c in body):
+                lines.append(body[0].line)
     return lines
 
 
