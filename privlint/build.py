@@ -334,7 +334,7 @@ class Builder:
                 inline = _shell_string(launch)
                 if inline is not None and self.count < MAX_SCRIPTS:  # `RUN sh -c "./install.sh && ..."`
                     self.count += 1
-                    inner = parse_script(command.path, inline.replace("\n", " "), command.line - 1)
+                    inner = parse_script(command.path, _one_script_line_per_line(inline), command.line - 1)
                     self.startup.build_scripts.append((stage, instruction, inner))
                     self._run_by(stage, instruction, inner, depth + 1)
                     continue
@@ -362,6 +362,16 @@ class Builder:
 
 def _via(command, what: str) -> Related:
     return Related(command.path, command.line, command.column, f"`{' '.join(command.text.split())[:60]}` {what}")
+
+
+def _one_script_line_per_line(text: str) -> str:
+    """An inline `sh -c` string, read as one command line (as before) but parsed at the lines it is written on:
+    each newline becomes a continuation, so findings inside it keep their own line."""
+    lines = text.split("\n")
+    joined = lines[0]
+    for line in lines[1:]:
+        joined += ("\n" if joined.endswith("\\") else " \\\n") + line
+    return joined
 
 
 def _shell_string(launch) -> str | None:

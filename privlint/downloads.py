@@ -263,6 +263,8 @@ class StageDownloads:
                 builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
                 # the downloads the command names, through the index (all of them for a glob or a build)
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
+                if name == "chmod":
+                    _unpacked_made_executable(pending, command, words, cwd, start_time)
                 for download in candidates:
                     if start_time and not download.start_time and not _resolves(download, words, cwd):
                         continue  # a start-up command meets a build-time file only by its real path
@@ -469,6 +471,21 @@ def _verifies(name, arguments, command, commands, position, compared: bool) -> b
     if name in ("[", "[[", "test") or command.is_test:
         return bool(re.search(r"\b(sha(1|224|256|384|512)sum|shasum|md5sum|b2sum|openssl)\b", command.text))
     return False
+
+
+def _unpacked_made_executable(pending, command, words, cwd, start_time: bool) -> None:
+    """`unzip app.zip && chmod +x bin/tool`: a file the archive put in place is made executable, so the archive
+    is code, wherever it was unpacked."""
+    arguments = [w for w in words[1:] if w]
+    if not any(_grants_exec(a) for a in arguments) or any(a in ("-R", "--recursive") for a in arguments):
+        return  # `chmod -R 755 /var/www`: permissions of a tree, not a program
+    paths = [norm(posixpath.join(cwd, a)) for a in arguments if not a.startswith(("-", "+")) and not _grants_exec(a)]
+    for download in pending:
+        if start_time and not download.start_time:
+            continue  # the build's archives are matched by real paths only (`_resolves`)
+        folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
+        if any(path.startswith(folder.rstrip("/") + "/") for path in paths for folder in folders):
+            _use(download, "a file from it made executable", command)
 
 
 def _run_files(name: str, arguments: list) -> list[str]:

@@ -84,6 +84,8 @@ FETCHERS = {"curl", "wget"}
 
 #: Tools that run first and as root in every container: an unverified download of one is PL004.
 PRIVILEGE_TOOL_NAMES = ("gosu", "su-exec", "tini", "dumb-init", "s6-overlay", "catatonit", "fixuid")
+#: How the start-up runs a privilege tool whose command is not its own name.
+TOOL_COMMANDS = {"s6-overlay": ("/init",)}
 
 #: Files that hold signatures, digests or keys: fetching one is not fetching code.
 SIGNATURE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".sha256", ".sha256sum", ".sha512", ".sha512sum",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from privlint import shell_model as m
 from privlint.finding import Related
 from privlint.launch import basename
+from privlint.programs import TOOL_COMMANDS
 
 MAX_STEPS = 12
 
@@ -134,12 +135,14 @@ def main_trail(startup) -> list[Related]:
 def tool_use(startup, tool: str) -> list[Related]:
     """For PL004: where the start-up uses the downloaded tool (`exec gosu`, `ENTRYPOINT ["tini", ...]`)."""
     launch = startup.chain_launch
-    if launch is not None and startup.chain.words() and any(basename(w) == tool for w in startup.chain.words()):
+    words = startup.chain.words() or []
+    if launch is not None and any(basename(w) == tool or w in TOOL_COMMANDS.get(tool, ()) for w in words):
         step = chain_step(startup)
         return [Related(step.path, step.line, step.column, f"{step.message}: runs {tool} first")] if step else []
     for script in startup.startup_scripts:
         for command in script.analysis.reachable_commands():
-            if any(launch.drop == tool for launch in script.analysis.launches(command)) or command.name == tool:
+            if any(launch.drop == tool for launch in script.analysis.launches(command)) or command.name == tool or \
+                    command.name in TOOL_COMMANDS.get(tool, ()):
                 return [Related(command.path, command.line, command.column,
                                 f"`{_short(command.text)}` runs {tool}")]
     return []

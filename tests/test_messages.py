@@ -52,3 +52,14 @@ def test_pl002_hint_for_assignments_keeps_them(tmp_path, capsys):
     assert not finding["fixable"]
     assert "export NAME=value" in finding["fix"] and "`exec node server.js`" in finding["fix"]
     assert "exec NODE_ENV" not in finding["fix"]
+
+
+def test_pl004_harm_says_what_the_tool_does_in_this_image(tmp_path, capsys):
+    fetch = "RUN curl -fsSLo /usr/local/bin/gosu https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64 " \
+            "&& chmod +x /usr/local/bin/gosu\n"
+    used = lint(tmp_path, {"Dockerfile": "FROM debian:12\n" + fetch + "COPY e.sh /e.sh\nENTRYPOINT [\"/e.sh\"]\n",
+                           "e.sh": "#!/bin/sh\nexec gosu nobody /srv/app\n"}, capsys)
+    assert "would run as root in every container" in next(f for f in used if f["rule"] == "PL004")["message"]
+    unused = lint(tmp_path, {"Dockerfile": "FROM debian:12\n" + fetch + "USER nobody\nCMD [\"/srv/app\"]\n"}, capsys)
+    message = next(f for f in unused if f["rule"] == "PL004")["message"]
+    assert "would be installed in the image" in message and "run" not in message.split(":", 1)[1]

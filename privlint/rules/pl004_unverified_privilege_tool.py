@@ -17,8 +17,11 @@ def check(startup):
         if download.tool is None or download.verified or download.key:
             continue
         how = "ADD" if download.text.startswith("ADD ") else quote(download.text, 50)
+        used = tool_use(startup, download.tool)
         if "compiled" in download.uses:
             harm = "the source is compiled as it came, so an altered tree builds an altered tool"
+        elif not used:
+            harm = "an altered binary would be installed in the image"
         elif root:
             harm = "an altered binary would run as root in every container"
         else:
@@ -29,4 +32,4 @@ def check(startup):
                       f"Install {download.tool} from the distribution's packages, or verify it: "
                       "`gpg --batch --verify` its .asc with the full key fingerprint, "
                       "`sha256sum -c` a pinned hash, or `ADD --checksum=sha256:...`",
-                      related=download.steps + tool_use(startup, download.tool))
+                      related=download.steps + used)
