@@ -32,6 +32,7 @@ from privlint.programs import (
     DATA_SUFFIXES,
     FETCHERS,
     FILE_RUNNERS,
+    IMAGE_DIRECTORIES,
     PACKAGE_INSTALLERS,
     PATH_DIRS,
     PIPE_INTERPRETERS,
@@ -216,8 +217,8 @@ class StageDownloads:
                 continue
             name = posixpath.basename(url.split("?", 1)[0].rstrip("/"))
             output = norm(posixpath.join(workdir, dest))
-            if dest.endswith("/") or len(words) > 2:
-                output = posixpath.join(output, name)
+            if dest.endswith("/") or len(words) > 2 or output in IMAGE_DIRECTORIES:
+                output = posixpath.join(output, name)  # `ADD <url> /tmp`: /tmp is a directory of every image
             download = Download(self.startup.dockerfile.path, instruction.line, 1, url, f"ADD {url}", stage,
                                 instruction, output, verified="checksum" in instruction.flags)
             download.names = _names_of(output) | _names_of(url)
@@ -258,7 +259,7 @@ class StageDownloads:
                 if name in SHELLS:
                     self._shell_fed_from_network(command, name, analysis, values, stage, instruction, start_time,
                                                  script, pending)
-                tokens = _command_tokens(command, name, words, text)
+                tokens = _command_tokens(command, name, words, text) | _globbed_checks(pending, name, words, cwd)
                 globbed = name == "chmod" and any(ch in (w or "") for w in words[1:] for ch in "*?[")
                 builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
                 # the downloads the command names, through the index (all of them for a glob or a build)
@@ -358,7 +359,23 @@ def _command_tokens(command, name, words, pipeline_text: str) -> set[str]:
     tokens |= {posixpath.basename(w) for w in words if w}
     if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):
         tokens |= _tokens(pipeline_text)
+        # `gpg --verify gosu.asc`, `sha256sum -c app.tgz.sha256`: a signature or digest file names what it checks
+        signed = {w[: -len(suffix)] for w in words[1:] if w for suffix in _CHECK_FILE_SUFFIXES if w.endswith(suffix)}
+        tokens |= signed | {posixpath.basename(w) for w in signed}
     return tokens
+
+
+_CHECK_FILE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".sha256", ".sha256sum", ".sha512", ".sha512sum", ".sha1",
+                        ".md5")
+
+
+def _globbed_checks(pending, name, words, cwd) -> set[str]:
+    """`cd /tmp && sha256sum -c *.sha256`: the downloads whose digest file the glob takes in."""
+    if name not in CHECKSUM_TOOLS and name != "md5sum" or not any(_is_check_option(w or "") for w in words[1:]):
+        return set()
+    patterns = [norm(posixpath.join(cwd, w)) for w in words[1:] if w and any(ch in w for ch in "*?[")]
+    return {download.output for download in pending if download.output for pattern in patterns
+            for suffix in _CHECK_FILE_SUFFIXES if fnmatch.fnmatchcase(download.output + suffix, pattern)}
 
 
 def _effect(download: Download, command, name, words, commands, position, compared: bool, cwd,
@@ -682,6 +699,8 @@ def _runs_stdin(reading) -> bool:
     arguments = [w.value or w.text for w in reading.program[1:]]
     if name in SHELL_INTERPRETERS:
         return "-c" not in arguments
+    if any(a in ("-c", "-e", "-m", "-r", "--eval", "--print", "-p") for a in arguments):
+        return False  # `| python -c "json.load(sys.stdin)..."`: the program is given inline, the pipe is its data
     return all(a.startswith("-") for a in arguments[:1]) or arguments[:1] == ["-"]
 
 

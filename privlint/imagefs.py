@@ -17,7 +17,7 @@ import posixpath
 from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Heredoc, Instruction, Stage, _split_words, expand, walk_stage
 from privlint.launch import basename
-from privlint.programs import PATH_DIRS
+from privlint.programs import IMAGE_DIRECTORIES, PATH_DIRS
 from privlint.record import record
 
 # Where a file's content comes from.
@@ -319,7 +319,8 @@ class ImageFiles:
             return _Copy(instruction, dest_abs, dest_is_dir, [("heredoc", h, False) for h in instruction.heredocs])
         *sources, dest = words
         dest_abs = norm(posixpath.join(workdir, dest))
-        dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(ch in s for s in sources for ch in "*?[")
+        dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(ch in s for s in sources for ch in "*?[") or \
+            dest_abs in IMAGE_DIRECTORIES
         entries = []
         source_name = instruction.flags.get("from")
         if source_name is not None:

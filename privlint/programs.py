@@ -101,6 +101,10 @@ PIPE_INTERPRETERS = SHELL_INTERPRETERS | {"php", "python", "python2", "python3",
 CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", "sha1sum", "b2sum"}
 
 #: Where a program named without a slash is looked up, in PATH order.
+#: Folders every Linux image has: COPY/ADD of one file to one of them puts the file inside it.
+IMAGE_DIRECTORIES = frozenset(["/", "/tmp", "/var/tmp", "/opt", "/srv", "/root", "/etc", "/usr/local",
+                               "/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin",
+                               "/usr/lib", "/usr/local/lib"])
 PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
 #: Programs often started as a container's main process: a bare name after an unread `source` that is one
