@@ -173,6 +173,11 @@ def _places(script: m.Script) -> dict[int, Place]:
     return places
 
 
+#: Words of a TERM handler that pass the signal on: `kill -TERM "$pid"`, `nginx -s quit`, `./stop.sh`,
+#: `supervisorctl shutdown`, `rcon-cli stop`. A handler with none of them only cleans up and exits.
+_PASSING_ON = ("kill", "stop", "quit", "shutdown", "term", "halt", "signal", "graceful")
+
+
 _SOURCED_TEST = re.compile(r'^\[\[?\s*"?\$\{?(?:BASH_SOURCE(?:\[0\])?|0)\}?"?\s*(!?=+)\s*'
                            r'"?\$\{?(?:BASH_SOURCE(?:\[0\])?|0)\}?"?\s*\]\]?$')
 
@@ -277,10 +282,29 @@ class ScriptAnalysis:
             found.append(command)
         return found
 
+    def term_traps(self) -> list[m.Command]:
+        """The `trap ... TERM` (or INT) commands: the script handles `docker stop` itself."""
+        return [command for command in self.traps()
+                if any((w.value or "").upper() in _TERM_SIGNALS for w in command.words[2:])]
+
     def forwards_term(self) -> bool:
-        """A `trap ... TERM` (or INT): the script passes `docker stop` on to what it waits for."""
-        return any(any((w.value or "").upper() in _TERM_SIGNALS for w in command.words[2:])
-                   for command in self.traps())
+        """A TERM trap whose handler passes the signal on (kills, stops or shuts down what runs): a handler
+        that only cleans up and exits leaves the program to be killed with SIGKILL."""
+        return any(self._passes_on(trap.words[1]) for trap in self.term_traps())
+
+    def _passes_on(self, action: m.Word) -> bool:
+        if action.kind != m.LITERAL:
+            return True  # a handler privlint cannot read may pass it on
+        words, seen, queue = [], set(), [action.value or ""]
+        while queue and len(seen) < 20:
+            text = queue.pop()
+            for word in re.findall(r"[^\s;&|()'\"]+", text):
+                words.append(word.lower())
+                function = self.functions.get(word)
+                if function is not None and word not in seen:
+                    seen.add(word)
+                    queue.extend(c.text for c in m.iter_commands(function.body))
+        return any(mark in word for word in words for mark in _PASSING_ON)
 
     def waited_programs(self, wait: m.Command) -> list[m.Command]:
         """Long-running commands started in the background before `wait`: what the script waits for."""

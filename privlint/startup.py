@@ -558,7 +558,7 @@ def _ending_commands(analysis: ScriptAnalysis):
         command = end.command
         if not isinstance(command, m.Command):
             continue
-        if command.name == "wait" and analysis.forwards_term():
+        if command.name == "wait" and analysis.term_traps():
             yield from analysis.waited_programs(command)
         else:
             yield command

@@ -141,9 +141,13 @@ def _check_script(startup, script, reported: set[int]):
             background = _unforwarded_background(analysis, command)
             if background is not None:
                 reported.add(id(command))
+                traps = analysis.term_traps()
+                trap = next((t for t in traps if "TERM" in t.text.upper()), traps[0] if traps else None)
+                why = (f"; its TERM trap (line {trap.line}) does not pass the signal on, so the program is killed, "
+                       "not stopped" if trap is not None else
+                       " with no trap forwarding TERM: `docker stop` signals the shell, not it")
                 yield _report(startup, script, command,
-                              f"{quote(background.text)} runs in the background and the script waits for it "
-                              "with no trap forwarding TERM: `docker stop` signals the shell, not it",
+                              f"{quote(background.text)} runs in the background and the script waits for it{why}",
                               "exec the program instead of `&` + `wait`, or `trap 'kill -TERM $pid' TERM INT` "
                               "before waiting", extra=[Related(
                                   background.path, background.line, background.column,
