@@ -19,7 +19,7 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
-from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE
+from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE, word_value
 from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
@@ -338,7 +338,9 @@ class Builder:
                     self.startup.build_scripts.append((stage, instruction, inner))
                     self._run_by(stage, instruction, inner, depth + 1)
                     continue
-                reference = script_of(launch.program) if launch.program else None
+                program = [w if w.kind == m.LITERAL or (value := word_value(w, scope)) is None
+                           else m.Word(value, m.LITERAL, w.text) for w in launch.program]  # `/home/$USER/x.sh`
+                reference = script_of(program) if program else None
                 if reference and "/" not in reference and not reference.endswith((".sh", ".bash")):
                     reference = None
             if not reference:

@@ -738,11 +738,19 @@ def _value(word: m.Word, values: dict) -> str | None:
 
 def _constants(analysis) -> dict:
     """Variables of the script (and what it sources) that hold one literal value."""
-    found = {}
+    found, templates = {}, {}
     for name, words in analysis.variables.values.items():
-        literal = {w.value for w in words if w is not None and w.kind == m.LITERAL}
-        if len(literal) == 1 and len(words) == 1:
-            found[name] = next(iter(literal))
+        if len(words) != 1 or words[0] is None:
+            continue
+        word = words[0]
+        if word.kind == m.LITERAL:
+            found[name] = word.value
+        elif "$(" not in word.text and "`" not in word.text:
+            templates[name] = word
+    for name, word in templates.items():
+        # `JAR=server.${VERSION}.jar`: expanded from the constants, else kept as written, so that it matches the
+        # same text in a URL or a path
+        found[name] = word_value(word, found, keep_unknown=True)
     return found
 
 
