@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 
+from privlint.programs import PATH_DIRS
 from privlint.record import factory, record
 
 #: Instructions with more physical lines than this are cut: both parsers go quadratic on them.
@@ -389,7 +390,8 @@ def walk_stage(dockerfile: Dockerfile, stage: Stage) -> StageWalk:
                 args[name] = expand(default, scope) if default is not None else dockerfile.global_args.get(name)
         elif instruction.keyword == "ENV":
             for name, value in parse_env(instruction.args):
-                env[name] = expand(value, scope)
+                # `ENV PATH=/app/bin:$PATH`: the base image's PATH is the usual one when nothing set it here
+                env[name] = expand(value, {"PATH": ":".join(PATH_DIRS), **scope} if name == "PATH" else scope)
         elif instruction.keyword == "WORKDIR":
             value = expand(instruction.args.strip(), scope)
             if value:

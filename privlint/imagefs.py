@@ -15,7 +15,7 @@ import os
 import posixpath
 
 from privlint import shell_model as m
-from privlint.dockerfile import Dockerfile, Heredoc, Instruction, Stage, _split_words, expand, walk_stage
+from privlint.dockerfile import Dockerfile, Heredoc, Instruction, Stage, _split_words, expand, stage_scope, walk_stage
 from privlint.launch import basename
 from privlint.programs import IMAGE_DIRECTORIES, PATH_DIRS
 from privlint.record import record
@@ -294,7 +294,8 @@ class ImageFiles:
         """The Origin of a program named by ENTRYPOINT/CMD or a script: PATH lookup for bare names."""
         files = self.files(stage)
         before = files.starts.get(line) if line is not None else None
-        candidates = candidate_paths(reference, workdir)
+        search = stage_scope(self.dockerfile, stage, line).get("PATH") if self.dockerfile is not None else None
+        candidates = candidate_paths(reference, workdir, search.split(":") if search else PATH_DIRS)
         first_base = None
         for candidate in candidates:
             origin = files.lookup(candidate, before)
@@ -381,13 +382,15 @@ def _glob_parts(folder: str) -> bool:
     return any(ch in folder for ch in "*?[")
 
 
-def candidate_paths(reference: str, workdir: str) -> list[str]:
-    """In-image paths a program reference may mean: absolute, WORKDIR-relative, or found on PATH."""
+def candidate_paths(reference: str, workdir: str, search: list[str] = PATH_DIRS) -> list[str]:
+    """In-image paths a program reference may mean: absolute, WORKDIR-relative, or found on PATH (the
+    image's ENV PATH when it sets one)."""
     if reference.startswith("/"):
         return [norm(reference)]
     if "/" in reference:
         return [norm(posixpath.join(workdir, reference))]
-    return [posixpath.join(directory, reference) for directory in PATH_DIRS] + [posixpath.join(workdir, reference)]
+    found = [norm(posixpath.join("/", directory, reference)) for directory in search if directory]
+    return found + [posixpath.join(workdir, reference)]
 
 
 def _copy_words(instruction: Instruction) -> list[str]:
