@@ -50,10 +50,16 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
+def _may_be_compose(name: str) -> bool:
+    """`docker-compose-worker.yaml`, `prod-compose.yml`: a YAML file named like compose, checked by content."""
+    lower = name.lower()
+    return "compose" in lower and lower.endswith((".yml", ".yaml"))
+
+
 def find_dockerfiles(root: str, problems: list[tuple[str, str]], composes: list[str] | None = None) -> list[str]:
     """Every Dockerfile below `root`, sorted; symlinked directories are not followed. Compose files found on
     the way are added to `composes` when it is given."""
-    from privlint.filekind import is_compose_name
+    from privlint.filekind import COMPOSE, head_of, is_compose_name, kind_of
 
     found: list[str] = []
 
@@ -70,7 +76,8 @@ def find_dockerfiles(root: str, problems: list[tuple[str, str]], composes: list[
         )
         for name in sorted(files):
             path = os.path.join(directory, name)
-            if composes is not None and is_compose_name(name):
+            if composes is not None and (is_compose_name(name) or _may_be_compose(name) and (
+                    (head := head_of(path)) is not None and kind_of(path, head) == COMPOSE)):
                 composes.append(os.path.normpath(path))
             elif is_dockerfile_name(name):
                 if not name.lower().endswith(TEMPLATE_SUFFIXES):

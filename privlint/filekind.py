@@ -59,6 +59,13 @@ def is_compose_name(path: str) -> bool:
     return stem in ("compose", "docker-compose") or stem.startswith(("compose.", "docker-compose."))
 
 
+#: A compose file by its content, whatever its name (`docker-compose-worker.yaml`): a top-level `services:`
+#: mapping whose first service sets build, image, command or entrypoint.
+_COMPOSE_SERVICES = re.compile(r"^services:[ \t]*(#.*)?\n(?:[ \t]*(?:#.*)?\n)*[ \t]+[\w.-]+:[ \t]*\n"
+                               r"(?:[ \t]*(?:#.*)?\n|[ \t]{2,}.*\n)*?[ \t]+(build|image|command|entrypoint):",
+                               re.MULTILINE)
+
+
 def kind_of(path: str, text: str) -> str:
     """The file's kind from its name and its first lines."""
     name = os.path.basename(path).lower()
@@ -66,7 +73,7 @@ def kind_of(path: str, text: str) -> str:
     if program is not None:
         return SHELL if program.removesuffix(".exe") in SHELLS else UNKNOWN
     if name.endswith(_YAML_SUFFIXES):
-        return COMPOSE if is_compose_name(path) else YAML
+        return COMPOSE if is_compose_name(path) or _COMPOSE_SERVICES.search(text) else YAML
     if looks_like_dockerfile(text):
         return DOCKERFILE
     lines = _significant_lines(text)
