@@ -426,7 +426,7 @@ class Startup:
                     continue
                 guards = _guards_of(analysis, command)
                 text = " ".join(guard[0] for guard in guards)
-                if re.search(USER_CHECK, text):
+                if is_user_check(text):
                     return None
                 variables = [v for v in _VARIABLE_NAME.findall(text) if v not in env and not v.isdigit()]
                 if not variables:
@@ -436,8 +436,7 @@ class Startup:
 
     def guarded_by_user_check(self, analysis: ScriptAnalysis, command: m.Command) -> bool:
         """Whether a test of the current user (`[ "$(id -u)" = 0 ]`, `$EUID`, `whoami`) leads to the command."""
-        text = " ".join(guard[0] for guard in _guards_of(analysis, command))
-        return bool(re.search(USER_CHECK, text))
+        return is_user_check(" ".join(guard[0] for guard in _guards_of(analysis, command)))
 
     def main_launches(self) -> list[Launch]:
         """Readings of the programs the container ends up running, `"$@"` replaced by the CMD."""
@@ -546,9 +545,20 @@ def _new_user(command: m.Command) -> str | None:
     return None
 
 
+_SET_TEST = re.compile(r"-[zn]\s+\"?\$\{?(?:UID|EUID|USER|LOGNAME)\}?\"?")
+
+
+def is_user_check(text: str) -> bool:
+    """Whether a condition tests who the script runs as (`[ "$(id -u)" = 0 ]`, `$EUID -ne 0`, `whoami`); only
+    asking whether `$UID` is set (`[ -n "$UID" ]`) is a test of the environment, not of the user."""
+    return bool(re.search(USER_CHECK, _SET_TEST.sub(" ", text)))
+
+
 def hands_to_user(launch: Launch) -> bool:
     """A drop tool, or sudo/su switching to a user other than root (PL001 reports those; they still drop)."""
-    return bool(launch.drop) or (launch.sudo is not None and launch.sudo_user not in (None, "root", "0"))
+    if launch.drop:  # `su-exec root:root "$@"` switches to root: no drop at all
+        return launch.drop_user is None or not is_root_user(launch.drop_user)
+    return launch.sudo is not None and launch.sudo_user not in (None, "root", "0")
 
 
 def _ending_commands(analysis: ScriptAnalysis):
