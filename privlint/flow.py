@@ -12,6 +12,7 @@ import re
 
 from privlint import shell_model as m
 from privlint.launch import Launch, read_launch, split_words
+from privlint.programs import KNOWN_PROGRAMS, family
 from privlint.record import record, replace
 
 MAX_EXPANSIONS = 8
@@ -281,6 +282,13 @@ class ScriptAnalysis:
                 continue
             found.append(command)
         return found
+
+    def may_be_unread_function(self, command: m.Command) -> bool:
+        """After a `source` privlint could not follow, a bare name it does not know as a program may be a
+        function of that file: no claim about what it runs."""
+        name = command.name if command.words and command.words[0].kind == m.LITERAL else None
+        return bool(self.unread_sources) and name is not None and "/" not in name and \
+            family(name) not in KNOWN_PROGRAMS
 
     def term_traps(self) -> list[m.Command]:
         """The `trap ... TERM` (or INT) commands: the script handles `docker stop` itself."""

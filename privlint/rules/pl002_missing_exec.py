@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from privlint.finding import Edit, Related, Severity
-from privlint.programs import KNOWN_PROGRAMS, SHELL_BUILTINS, family
+from privlint.programs import SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
 from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, iter_commands, walk
 from privlint.trail import to_command
@@ -251,11 +251,7 @@ def _sources_unread(analysis) -> bool:
 
 
 def _maybe_unread_function(analysis, command) -> bool:
-    """After a `source` privlint could not follow, a bare name it does not know as a program may be a
-    function of that file: no claim about it."""
-    name = command.name if command.words and command.words[0].kind == LITERAL else None
-    return bool(analysis.unread_sources) and name is not None and "/" not in name and \
-        family(name) not in KNOWN_PROGRAMS
+    return analysis.may_be_unread_function(command)
 
 
 def _unforwarded_background(analysis, wait: Command) -> Command | None:

@@ -6,6 +6,7 @@ from privlint.finding import Severity
 from privlint.programs import INTERACTIVE, NEEDS_ROOT, SELF_DROPPING_SERVERS, SELF_SWITCHING_SERVERS, SUPERVISORS
 from privlint.record import replace
 from privlint.rules.base import Rule, quote
+from privlint.shell_model import Command
 from privlint.startup import damage_may_hide_drop, looks_like_script, posix_shell
 from privlint.trail import main_trail
 
@@ -58,6 +59,9 @@ def check(startup):
         return  # lines that could not be parsed (PL900) mention a drop tool: it may be there
     if any(script.analysis.too_deep for script in startup.pid1_scripts):
         return  # calls nested too deep to follow (PL900) may end in a drop
+    if any(script.analysis.may_be_unread_function(end.command) for script in startup.pid1_scripts
+           for end in script.analysis.path_ends() if isinstance(end.command, Command)):
+        return  # a path ends in a function of a file privlint could not read (`exec_as_odoo "$@"`): it may drop
     if startup.drops_privileges():
         variables = startup.opt_in_drop()
         if variables:
