@@ -273,8 +273,12 @@ class Startup:
         string = self.exec_form_shell_string()
         if string is not None:
             instruction, text = string
-            result.append((instruction, parse_script(self.dockerfile.path, text.replace("\n", " "),
-                                                     instruction.line - 1)))
+            script = parse_script(instruction.path or self.dockerfile.path, text, instruction.line - 1)
+            if "\n" in text:  # a string of several lines (`- |` in compose): its commands are reported at its line
+                for command in m.iter_commands(script.body):
+                    command.line = command.end_line = instruction.line
+                    command.column = 1
+            result.append((instruction, script))
         return result
 
     def exec_form_shell_string(self) -> tuple[Instruction, str] | None:

@@ -121,10 +121,17 @@ def _check_shell_string(startup):
             continue
         shown = " ".join(command.text.split())[:60]
         yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
-                      f"{instruction.keyword}'s shell string ends with {quote(command.text)}, not exec'd: the "
+                      f"the shell string in {_owner(instruction)} ends with {quote(command.text)}, not exec'd: the "
                       "shell stays PID 1 and `docker stop` will not reach it",
                       f"Put exec before the last command inside the string: `... && exec {shown}`")
         return
+
+
+def _owner(instruction) -> str:
+    """`CMD`, or a compose service's `command:` / `entrypoint:` (an override written in the compose file)."""
+    if instruction.path is None:
+        return instruction.keyword
+    return "`command:`" if instruction.keyword == "CMD" else "`entrypoint:`"
 
 
 def _check_script(startup, script, reported: set[int]):
