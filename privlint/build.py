@@ -19,7 +19,7 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
-from privlint.imagefs import CONTEXT, DELETED, HEREDOC, OUTSIDE, word_value
+from privlint.imagefs import CONTEXT, DELETED, GENERATED, HEREDOC, OUTSIDE, word_value
 from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
@@ -86,13 +86,17 @@ class Builder:
         script = self._parse(path, text, line_offset, named)
         if script is None:
             return None
+        return self.load_parsed(script, role, image_path)
+
+    def load_parsed(self, script: m.Script, role: str, image_path: str | None) -> StartupScript:
+        """Follow what a parsed script sources, and analyse it."""
         sourced: dict[int, m.Script] = {}
         unread: list[m.Command] = []
         self._follow_sources(script, image_path, sourced, unread, 0)
         analysis = self.startup.analyse(script, sourced)
         analysis.unread_sources = unread
-        editable = surely_shell(path if not line_offset else "script.sh", "\n".join(script.lines)) and \
-            not script.damage
+        editable = not script.generated and not script.damage and surely_shell(
+            script.path if not script.line_offset else "script.sh", "\n".join(script.lines))
         return StartupScript(script, analysis, role in ("entrypoint", "hop", "alone"), editable, role, image_path)
 
     def _parse(self, path: str, text: str | None, line_offset: int, named: bool = False) -> m.Script | None:
@@ -183,6 +187,8 @@ class Builder:
         if origin.kind == HEREDOC:
             heredoc = origin.heredoc
             script = self._parse(self.startup.dockerfile.path, heredoc.body, heredoc.line - 1)
+        elif origin.kind == GENERATED:
+            script = self._generated(origin)
         elif origin.kind == CONTEXT:
             script = self._parse(origin.file, None, 0)
         else:
@@ -203,7 +209,7 @@ class Builder:
             startup.script_missing = True
             self.reader.note(dockerfile.path, f"entrypoint {reference} resolves outside the build context: not read")
             return
-        if origin.kind not in (CONTEXT, HEREDOC):
+        if not origin.readable:
             if startup.is_base_program(reference):
                 return  # the base image's own program (tomcat's catalina.sh): known from its start-up
             if looks_like_script(reference):
@@ -227,7 +233,26 @@ class Builder:
         if origin.kind == HEREDOC:
             heredoc = origin.heredoc
             return self.load(self.startup.dockerfile.path, role, heredoc.body, heredoc.line - 1, origin.image_path)
+        if origin.kind == GENERATED:
+            script = self._generated(origin)
+            return None if script is None else self.load_parsed(script, role, origin.image_path)
         return self.load(origin.file, role, image_path=origin.image_path)
+
+    def _generated(self, origin) -> m.Script | None:
+        """A script a RUN wrote: a quoted heredoc's lines are the Dockerfile's own; other text (echoed, or expanded
+        as it was written) is read whole, each command points at the line that wrote it, and nothing is edited."""
+        lines = origin.line_map
+        if origin.as_written:
+            return self._parse(self.startup.dockerfile.path, origin.text, lines[0] - 1)
+        key = (self.startup.dockerfile.path, "generated", origin.image_path, lines)
+        if key not in self.parsed:
+            script = parse_script(self.startup.dockerfile.path, origin.text, 0)
+            for command in m.iter_commands(script.body):
+                command.line = lines[min(command.line, len(lines)) - 1]
+                command.end_line, command.column = command.line, 1
+            script.generated = True
+            self.parsed[key] = script
+        return self.parsed[key]
 
     def _hops_and_helpers(self, entry: StartupScript) -> None:
         """Follow PID 1 through `exec "$@"` into a CMD script, or `exec /next.sh`; collect foreground scripts."""
@@ -283,7 +308,7 @@ class Builder:
     def _script_named(self, reference: str, role: str, cwd: str | None = None) -> StartupScript | None:
         """The readable shell script a command names (through PATH, the WORKDIR or `cd`), loaded, or None."""
         origin = self._resolve(reference, cwd)
-        if origin is None or origin.kind not in (CONTEXT, HEREDOC):
+        if origin is None or not origin.readable:
             return None
         return self._script_at(origin, role)
 

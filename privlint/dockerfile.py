@@ -33,6 +33,7 @@ class Heredoc:
     body: str
     line: int  # 1-based line of the body's first line
     strip_tabs: bool
+    quoted: bool = False  # `<<'EOF'`: the body is taken as written, with no expansion
 
 
 @record
@@ -183,7 +184,7 @@ def _normalise(lines: list[str], escape: str):
         if i == n - 1 and out[i].rstrip().endswith(escape):
             _end_at_last_line(out, start, i, escape)
         i += 1
-        for strip_tabs, _, delimiter in markers:
+        for strip_tabs, quote, delimiter in markers:
             body_start = i
             body: list[str] = []
             while i < n:
@@ -197,7 +198,8 @@ def _normalise(lines: list[str], escape: str):
             for k in range(body_start, min(i + 1, n)):
                 out[k] = ""
             heredocs.setdefault(start + 1, []).append(
-                Heredoc(delimiter, "\n".join(body) + ("\n" if body else ""), body_start + 1, bool(strip_tabs)))
+                Heredoc(delimiter, "\n".join(body) + ("\n" if body else ""), body_start + 1, bool(strip_tabs),
+                        bool(quote)))
             i += 1
     return "\n".join(out) + "\n", heredocs, notes
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import re
 
 from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Heredoc, Instruction, Stage, _split_words, expand, stage_scope, walk_stage
@@ -28,6 +29,7 @@ IMAGE = "image"  # COPY --from=<an image>: not readable
 BASE = "base"  # not written by this Dockerfile: the base image's, or made by a RUN privlint does not follow
 ARCHIVE = "archive"  # extracted from a local archive by ADD: not readable
 OUTSIDE = "outside"  # a COPY source that leaves the build context: never read
+GENERATED = "generated"  # written by a RUN (`echo '...' > f`, `printf`, `cat <<EOF > f`), its text known
 
 #: How deep lookups may chain (a move of a move of a link ...): bounds cycles and work.
 MAX_DEPTH = 24
@@ -43,10 +45,13 @@ class Origin:
     url: str | None = None
     instruction: Instruction | None = None  # what put it there
     verified: bool = False  # ADD --checksum
+    text: str | None = None  # GENERATED: the file's text
+    line_map: tuple = ()  # GENERATED: the Dockerfile line that wrote each of its lines
+    as_written: bool = False  # GENERATED: its text is the Dockerfile's own lines (a heredoc with no expansion)
 
     @property
     def readable(self) -> bool:
-        return self.kind in (CONTEXT, HEREDOC)
+        return self.kind in (CONTEXT, HEREDOC, GENERATED)
 
 
 class _Deleted:
@@ -224,6 +229,33 @@ class _Write:
 
     def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
         return self.origin if path == self.path else _NOT_COVERED
+
+
+class _Generate:
+    """A RUN command that writes a file's text: `echo '...' > f`, `printf`, `cat <<EOF > f` (`>>` appends to what
+    an earlier one wrote; appended to a file privlint does not know, the text is unknown)."""
+
+    def __init__(self, instruction: Instruction, path: str, text: str, lines: tuple, append: bool,
+                 as_written: bool = False):
+        self.instruction = instruction
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.append = append
+        self.as_written = as_written
+
+    def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
+        if path != self.path:
+            return _NOT_COVERED
+        text, lines = self.text, self.lines
+        if self.append:
+            before = files.lookup(path, index, depth + 1)
+            if before is DELETED or before.kind != GENERATED:
+                return Origin(BASE, path)
+            text, lines = before.text + text, before.line_map[:-1] + lines  # its last line goes on here
+            return Origin(GENERATED, path, instruction=self.instruction, text=text, line_map=lines)
+        return Origin(GENERATED, path, instruction=self.instruction, text=text, line_map=lines,
+                      as_written=self.as_written)
 
 
 class StageFiles:
@@ -415,11 +447,20 @@ def _run_ops(instruction: Instruction, script: m.Script, scope: dict, workdir: s
     """The file operations of one RUN, in order; `cd` moves the folder relative paths start from."""
     ops: list = []
     cwd = workdir
+    heredocs = list(instruction.heredocs)
     for command in m.iter_commands(script.body, into_functions=False):
         values = [word_value(w, scope) for w in command.words]
         if not values or values[0] is None:
             continue
         name = basename(values[0])
+        # the heredoc this command reads: its operator stands on the command's line, the body just below
+        fed = next((h for h in heredocs if command.line <= h.line - 1 <= command.end_line), None)
+        if fed is not None:
+            heredocs.remove(fed)
+        written = _generated(instruction, command, name, values, fed, scope, cwd)
+        if written is not None:
+            ops.append(written)
+            continue
         if name == "cd":
             target = values[1] if len(values) > 1 else None
             cwd = norm(posixpath.join(cwd, target)) if target and not target.startswith("-") else cwd
@@ -445,6 +486,56 @@ def _run_ops(instruction: Instruction, script: m.Script, scope: dict, workdir: s
             if op is not None:
                 ops.append(op)
     return ops
+
+
+def _generated(instruction, command: m.Command, name: str, values: list, fed, scope: dict, cwd: str):
+    """`echo '#!/bin/sh ...' > /start.sh`, `printf ... >> f`, `cat <<EOF > f`, `tee f <<EOF`: a file written
+    with text privlint can read (None when the text or the file is not known)."""
+    target = command.stdout_file()
+    append = any(op == ">>" for _, op, _ in command.redirects)
+    if name == "tee" and fed is not None:
+        files = [v for v in values[1:] if v and not v.startswith("-")]
+        target_path = files[0] if len(files) == 1 else None
+        append = any(v in ("-a", "--append") for v in values[1:])
+    else:
+        target_path = word_value(target, scope) if target is not None else None
+    if not target_path or target_path.startswith("/dev/"):
+        return None
+    if name in ("cat", "tee") and fed is not None and len(values) <= (2 if name == "tee" else 1):
+        # an unquoted delimiter expands the body as the file is written: `\$@` becomes `$@`
+        text = fed.body if fed.quoted else re.sub(r"\\([$`\\])", r"\1", fed.body)
+        lines = tuple(fed.line + index for index in range(text.count("\n") + 1))
+    elif name in ("echo", "printf") and None not in values[1:]:
+        text = _echoed(name, values[1:])
+        if text is None:
+            return None
+        lines = (command.line,) * (text.count("\n") + 1)
+    else:
+        return None
+    as_written = fed is not None and text == fed.body
+    return _Generate(instruction, norm(posixpath.join(cwd, target_path)), text, lines, append, as_written)
+
+
+def _echoed(name: str, arguments: list[str]) -> str | None:
+    """What `echo`/`printf` print, escapes (`\\n`) read as sh's echo reads them; None for formats it cannot know."""
+    if name == "echo":
+        newline = True
+        while arguments and arguments[0] in ("-e", "-n", "-E", "-en", "-ne"):
+            newline = newline and "n" not in arguments[0]
+            arguments = arguments[1:]
+        return _unescape(" ".join(arguments)) + ("\n" if newline else "")
+    if not arguments:
+        return None
+    form, rest = arguments[0], arguments[1:]
+    if not rest and "%" not in form.replace("%%", ""):
+        return _unescape(form.replace("%%", "%"))
+    if form in ("%s\\n", "%s\n") and rest:
+        return "".join(argument + "\n" for argument in rest)
+    return None
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t")
 
 
 _VALUE_OPTIONS = {

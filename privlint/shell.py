@@ -300,7 +300,8 @@ class _Converter:
             if isinstance(converted, m.Command):
                 converted.nested += self._nested_in(node, skip=body)
             target = converted
-            while isinstance(target, m.Pipeline) and target.items:  # `a | b > f`: b's output goes to f
+            # `a | b > f` and `a && b > f` (tree-sitter puts the redirect on the list): b's output goes to f
+            while isinstance(target, (m.Pipeline, m.AndOr)) and target.items:
                 target = target.items[-1]
             if isinstance(target, m.Command):
                 target.redirects += self._redirects(node)

@@ -147,6 +147,7 @@ class Script:
     lines: list[str]
     shebang: str | None = None
     line_offset: int = 0  # where the script starts in its file (a RUN or COPY heredoc body)
+    generated: bool = False  # text a RUN wrote with echo/printf: lines point at the writing command, no edits
 
     def source_line(self, line: int) -> str:
         """The text of a line, numbered as in the file."""
