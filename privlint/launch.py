@@ -13,6 +13,7 @@ from privlint.programs import (
     DROP_TOOLS,
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
+    ONE_SHOT_SCRIPTS,
     PACKAGE_RUNNERS,
     PASS_THROUGH,
     SERVICE_STARTERS,
@@ -20,6 +21,7 @@ from privlint.programs import (
     SHELL_BUILTINS,
     SHORT_LIVED,
     SUDO_TOOLS,
+    family,
 )
 from privlint.record import factory, record
 from privlint.shell_model import ARGS, LITERAL, VAR, Word
@@ -83,7 +85,10 @@ class Launch:
         if self.starts_daemon():
             return False  # `haproxy -D`: forks into the background and returns
         if name in PACKAGE_RUNNERS:
-            return self.package_script() in SERVING_SCRIPTS
+            script = self.package_script()
+            return script is not None and (script in SERVING_SCRIPTS or not ONE_SHOT_SCRIPTS.match(script))
+        if family(name) in ("python", "python3") and _module(self.program) in SHORT_LIVED | {"unittest", "pip"}:
+            return False  # `python -m pytest`, `python -m alembic upgrade head`
         if name == "sleep":
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":
@@ -135,6 +140,15 @@ class Launch:
             if any(r in wanted or r.split("=", 1)[0] in wanted for r in rest):
                 return True  # else the script it runs may be one (`php artisan serve`): look on
         return False
+
+
+def _module(program: list[Word]) -> str | None:
+    """The module `python -m MODULE` runs, if any."""
+    values = [w.value for w in program[1:]]
+    for option, value in zip(values, values[1:]):
+        if option == "-m":
+            return value
+    return None
 
 
 def basename(value: str | None) -> str | None:

@@ -67,6 +67,7 @@ update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall wh
 tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
 wg wg-quick ip ip6tables iptables iptables-restore nft sysctl route ifconfig resolvconf modprobe mount umount
 jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch diff cmp comm patch
+pytest py.test tox nox behave rspec phpunit jest mocha vitest alembic
 ps pgrep pidof getent df du free nproc seq expr uname base64 od hexdump file tput stty
 """.split())
 
@@ -214,6 +215,11 @@ USER_CHECK = r"id\s+-u|id\s+-un|id\s+-nu|\$\{?EUID|\$\{?UID\b|whoami|\$\(id\)|\$
 #: Package-manager scripts that start the app and stay: `npm start`, `yarn dev` (npm forwards SIGTERM poorly).
 PACKAGE_RUNNERS = {"npm", "yarn", "pnpm", "bun"}
 SERVING_SCRIPTS = {"start", "dev", "serve", "start:prod", "start:dev", "preview", "watch"}
+#: Package scripts that do a job and exit (`npm run build`, `yarn test:e2e`, `pnpm db:migrate`); any other
+#: script that ends an entrypoint (`yarn client`, `npm run bot`) is taken to be the app.
+ONE_SHOT_SCRIPTS = re.compile(r"^(pre|post)?(build|test|lint|install|ci|migrat|seed|format|fmt|check|typecheck|"
+                              r"type-check|generate|gen\b|codegen|compile|clean|setup|prepare|bootstrap|db:|prisma|"
+                              r"e2e|coverage|docs|audit|version|release|deploy|bundle|tsc)")
 
 #: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
 #: once the server has exited: (program name, sub-command or None for any).
