@@ -98,8 +98,9 @@ def _foreground_servers(startup, script, reported: set[int]):
 
 
 def _npm_note(launches) -> str:
-    if any(launch.program_name in ("npm", "yarn", "pnpm") for launch in launches):
-        return "; npm does not forward SIGTERM well either: `exec node ...` is better"
+    runner = next((launch.program_name for launch in launches if launch.program_name in ("npm", "yarn", "pnpm")), None)
+    if runner is not None:
+        return f"; {runner} does not forward SIGTERM well either: `exec node ...` is better"
     return ""
 
 
