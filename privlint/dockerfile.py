@@ -215,9 +215,14 @@ def _end_at_last_line(out: list[str], start: int, end: int, escape: str) -> None
         out[last] = out[last][:-1]
 
 
+_QUOTED = re.compile(r"(?<!<<)(?<!<<-)(?:'[^']*'|\"(?:[^\"\\]|\\.)*\")")
+
+
 def _without_quoted(line: str) -> str:
     """The line with quoted strings blanked, so `echo "a <<b"` is no heredoc (`<<'EOF'` stays)."""
-    return re.sub(r"(?<!<<)(?<!<<-)(?:'[^']*'|\"(?:[^\"\\]|\\.)*\")", lambda m: " " * len(m.group(0)), line)
+    if "'" not in line and '"' not in line:
+        return line
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def _dockerfile_parse(text: str) -> list[dict]:

@@ -704,10 +704,15 @@ def _runs_stdin(reading) -> bool:
     return all(a.startswith("-") for a in arguments[:1]) or arguments[:1] == ["-"]
 
 
+_TOKEN_SPLIT = re.compile(r"[\s|;&<>()=]+")
+_SYMBOLIC_EXEC = re.compile(r"[ugoa]*[+=][rwxXst]*x[rwxXst]*(,.*)?")
+_OCTAL_MODE = re.compile(r"-?m?[0-7]{3,4}")
+
+
 def _grants_exec(mode: str) -> bool:
-    if re.fullmatch(r"[ugoa]*[+=][rwxXst]*x[rwxXst]*(,.*)?", mode):
+    if _SYMBOLIC_EXEC.fullmatch(mode):
         return True
-    if re.fullmatch(r"-?m?[0-7]{3,4}", mode.lstrip("-m")):
+    if _OCTAL_MODE.fullmatch(mode.lstrip("-m")):
         digits = mode.lstrip("-m")[-3:]
         return any(int(d) & 1 for d in digits)
     return False
@@ -757,7 +762,7 @@ def _constants(analysis) -> dict:
 def _tokens(text: str) -> set[str]:
     """Words of a command line, with their basenames, quotes and trailing separators stripped."""
     tokens = set()
-    for raw in re.split(r"[\s|;&<>()=]+", text):
+    for raw in _TOKEN_SPLIT.split(text):
         token = raw.strip("\"'{}")
         if token:
             tokens.add(token)

@@ -204,12 +204,16 @@ def _damage_ranges(rows: set[int], line_offset: int) -> list[m.Damage]:
     return ranges
 
 
+_ESCAPED = re.compile(r"\\(.)", re.S)
+_ESCAPED_IN_DOUBLE = re.compile(r'\\([$`"\\\n])')
+
+
 def _unescape_word(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text, flags=re.S)
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def _unescape_double(text: str) -> str:
-    return re.sub(r'\\([$`"\\\n])', r"\1", text)
+    return _ESCAPED_IN_DOUBLE.sub(r"\1", text) if "\\" in text else text
 
 
 _ARGS_NAMES = {"@", "*"}
