@@ -12,7 +12,7 @@ import re
 
 from privlint import shell_model as m
 from privlint.launch import Launch, read_launch, split_words
-from privlint.programs import KNOWN_PROGRAMS, family
+from privlint.programs import KNOWN_PROGRAMS, SHELL_BUILTINS, SHORT_LIVED, family
 from privlint.record import record, replace
 
 MAX_EXPANSIONS = 8
@@ -288,7 +288,7 @@ class ScriptAnalysis:
         function of that file: no claim about what it runs."""
         name = command.name if command.words and command.words[0].kind == m.LITERAL else None
         return bool(self.unread_sources) and name is not None and "/" not in name and \
-            family(name) not in KNOWN_PROGRAMS
+            family(name) not in KNOWN_PROGRAMS and name not in SHORT_LIVED and name not in SHELL_BUILTINS
 
     def term_traps(self) -> list[m.Command]:
         """The `trap ... TERM` (or INT) commands: the script handles `docker stop` itself."""

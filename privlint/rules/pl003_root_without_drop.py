@@ -6,7 +6,7 @@ from privlint.finding import Severity
 from privlint.programs import INTERACTIVE, NEEDS_ROOT, SELF_DROPPING_SERVERS, SELF_SWITCHING_SERVERS, SUPERVISORS
 from privlint.record import replace
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import Command
+from privlint.shell_model import ARGS
 from privlint.startup import damage_may_hide_drop, looks_like_script, posix_shell
 from privlint.trail import main_trail
 
@@ -36,6 +36,15 @@ def _switches_itself(launch) -> bool:
     return not options or any(w == o or w.startswith(o + "=") for w in words for o in options)
 
 
+def _may_launch_unread(analysis) -> bool:
+    """`exec_as_odoo "$@"`: a function of a sourced file privlint could not read that ends a path, or that is
+    handed the command line, may be where the drop happens."""
+    ends = {id(end.command) for end in analysis.path_ends()}
+    return any(analysis.may_be_unread_function(command) and (
+        id(command) in ends or any(word.kind == ARGS for word in command.words[1:]))
+        for command in analysis.reachable_commands())
+
+
 def _interactive(launch) -> bool:
     """A shell or REPL with nothing to run: the default of a base or toolbox image, not a service."""
     words = [w.value or "" for w in launch.program[1:]]
@@ -59,9 +68,8 @@ def check(startup):
         return  # lines that could not be parsed (PL900) mention a drop tool: it may be there
     if any(script.analysis.too_deep for script in startup.pid1_scripts):
         return  # calls nested too deep to follow (PL900) may end in a drop
-    if any(script.analysis.may_be_unread_function(end.command) for script in startup.pid1_scripts
-           for end in script.analysis.path_ends() if isinstance(end.command, Command)):
-        return  # a path ends in a function of a file privlint could not read (`exec_as_odoo "$@"`): it may drop
+    if any(_may_launch_unread(script.analysis) for script in startup.pid1_scripts):
+        return  # a function of a file privlint could not read ends a path or is handed "$@": it may drop
     if startup.drops_privileges():
         variables = startup.opt_in_drop()
         if variables:
