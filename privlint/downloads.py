@@ -260,6 +260,10 @@ class StageDownloads:
                     self._shell_fed_from_network(command, name, analysis, values, stage, instruction, start_time,
                                                  script, pending)
                 tokens = _command_tokens(command, name, words, text) | _globbed_checks(pending, name, words, cwd)
+                for word in program[1:]:
+                    if word.kind == m.VAR:  # `unzip "$zip"` with `zip` set in each branch: any of its values
+                        tokens |= {part for value in _alternatives_of("$" + (word.var or ""), analysis)
+                                   for part in _names_of(value)}
                 globbed = name == "chmod" and any(ch in (w or "") for w in words[1:] for ch in "*?[")
                 builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
                 # the downloads the command names, through the index (all of them for a glob or a build)
@@ -299,6 +303,11 @@ class StageDownloads:
                 download.uses.append(f"written into {posixpath.dirname(download.output)}")
         raw = [w.text for w in command.words]
         download.names |= {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
+        if url.startswith("$") and download.output and \
+                posixpath.basename(download.output) == posixpath.basename(url.split("?", 1)[0]):
+            # `curl -O "$link"` with `link` set in each branch: the file is named after whichever URL it holds
+            for alternative in _alternatives_of(url, analysis):
+                download.names |= _names_of(posixpath.basename(alternative.split("?", 1)[0]))
         download.names.discard("")
         download.names -= {"-", "/dev/null", "/dev/stdout"}
         download.tool = _tool(url, download.output or "")
@@ -739,6 +748,18 @@ def _names_of(path: str | None) -> set:
 
 def _value(word: m.Word, values: dict) -> str | None:
     return word_value(word, values, keep_unknown=True)
+
+
+def _alternatives_of(reference: str, analysis) -> list[str]:
+    """The literal values a variable is given in different branches (`$link`, `${link}`): [] for one value."""
+    match = re.fullmatch(r"\$\{?([A-Za-z_]\w*)\}?", reference.strip("\"'"))
+    if match is None:
+        return []
+    words = analysis.variables.values.get(match.group(1), [])
+    if len(words) < 2 or any(w is None or "$(" in w.text or "`" in w.text for w in words):
+        return []
+    constants = _constants(analysis)
+    return [value for value in (word_value(w, constants, keep_unknown=True) for w in words) if value]
 
 
 def _constants(analysis) -> dict:
