@@ -119,6 +119,9 @@ tini dumb-init gosu su-exec runsvdir crond cron dockerd java8 java11 java17 java
 """.split())
 
 # -- base images ----------------------------------------------------------------------------------------
+#: Docker Hub namespaces holding the official images built for one architecture (`arm32v7/node`).
+OFFICIAL_ARCH_NAMESPACES = {"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386", "ppc64le", "s390x",
+                            "riscv64", "mips64le", "windows-amd64"}
 # What widely used images run at start, for a Dockerfile built FROM them: matched in order against the
 # image name without registry (`docker.io/library/` dropped) and, after a colon, its tag (fnmatch).
 # (pattern, user, ENTRYPOINT, CMD, drops): user None is root; drops: the programs for which the image's own

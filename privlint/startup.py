@@ -12,7 +12,7 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.programs import BASE_IMAGES, DROP_TOOLS, SHELLS, USER_CHECK, family
+from privlint.programs import BASE_IMAGES, DROP_TOOLS, OFFICIAL_ARCH_NAMESPACES, SHELLS, USER_CHECK, family
 from privlint.record import factory, record
 from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script
@@ -666,6 +666,7 @@ def _image_name(reference: str) -> tuple[str, str]:
     for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
         if name.startswith(prefix):
             name = name[len(prefix):]
-    if name.startswith("library/"):
-        name = name[len("library/"):]
+    namespace, _, rest = name.partition("/")
+    if rest and "/" not in rest and (namespace == "library" or namespace in OFFICIAL_ARCH_NAMESPACES):
+        name = rest  # `arm32v7/node`, `amd64/python`: the official image built for one architecture
     return name, tag
