@@ -224,6 +224,9 @@ ONE_SHOT_SCRIPTS = re.compile(r"^(pre|post)?(build|test|lint|install|ci|migrat|s
                               r"type-check|generate|gen\b|codegen|compile|clean|setup|prepare|bootstrap|db:|prisma|"
                               r"e2e|coverage|docs|audit|version|release|deploy|bundle|tsc)")
 
+#: Words in a program's own name that say it runs the service (`runner.sh`, `start-server`, `run_bot.py`).
+SERVICE_NAME_WORDS = {"run", "runner", "start", "serve", "server", "daemon", "agent", "worker", "bot", "service"}
+
 #: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
 #: once the server has exited: (program name, sub-command or None for any).
 FOREGROUND_SERVERS = {

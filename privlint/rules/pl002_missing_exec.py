@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from privlint.finding import Edit, Related, Severity
-from privlint.programs import SHELL_BUILTINS
+from privlint.programs import INTERACTIVE, SERVICE_NAME_WORDS, SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
 from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, iter_commands, walk
 from privlint.trail import to_command
@@ -97,6 +99,32 @@ def _foreground_servers(startup, script, reported: set[int]):
                       "program's own shutdown hook")
 
 
+def _program_before_shell(analysis, end: Command) -> Command | None:
+    """When a path ends in an interactive shell with nothing to run (`bash`), the long-running program run in
+    the foreground just before it on the same path, in the same block."""
+    if not all(launch.program_name in INTERACTIVE and all((w.value or "-").startswith("-") for w in launch.program[1:])
+               for launch in analysis.launches(end)):
+        return None
+    place = analysis.place(end)
+    before = [c for c in analysis.reachable_commands() if c.path == end.path and c.line < end.line
+              and analysis.place(c).function == place.function and analysis.place(c).guards == place.guards]
+    for command in reversed(before):
+        if command.background or command.is_test or analysis.place(command).condition:
+            continue
+        launches = analysis.launches(command)
+        if analysis.is_long_running(command) and not analysis.is_exec(command) and any(
+                launch.serves_in_foreground() or _named_as_service(launch.program_name) for launch in launches):
+            return command
+        return None  # set-up stands between (or a program named like set-up): the shell is the main process
+    return None
+
+
+def _named_as_service(name: str | None) -> bool:
+    """`runner.sh`, `start-server`, `run_bot.py`: a program whose name says it runs the service."""
+    stem = (name or "").rsplit(".", 1)[0].lower()
+    return any(word in SERVICE_NAME_WORDS for word in re.split(r"[-_.]", stem))
+
+
 def _npm_note(launches) -> str:
     runner = next((launch.program_name for launch in launches if launch.program_name in ("npm", "yarn", "pnpm")), None)
     if runner is not None:
@@ -166,6 +194,16 @@ def _check_script(startup, script, reported: set[int]):
             continue  # a function privlint could not read or follow (too deep) is no program to exec
         if analysis.place(command).condition:
             continue  # `while inotifywait ...`, `if ! check`: its status was tested, so it has exited
+        program = _program_before_shell(analysis, command)
+        if program is not None:  # `runner.sh` then `bash`: the program is the work, the shell an afterthought
+            if id(program) not in reported:
+                reported.add(id(program))
+                yield _report(startup, script, program,
+                              f"{quote(program.text)} runs in the foreground and the script then starts "
+                              f"{quote(command.text)}: the shell stays PID 1 and `docker stop` will not reach it",
+                              "Make the program the last command and `exec` it; start a shell with "
+                              "`docker exec` when you need one")
+            continue
         if any(damage.end_line > command.line for each in analysis.scripts if each.path == command.path
                for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
