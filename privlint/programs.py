@@ -38,7 +38,7 @@ INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", 
 
 #: Process supervisors: the tree starts as root by design and each service drops on its own.
 SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",
-               "runit", "openrc-init"}
+               "runit", "openrc-init", "foreman", "honcho", "overmind", "hivemind", "pm2-runtime", "circusd"}
 
 #: Programs that read shell: their `-c` text, script argument or heredoc body is shell.
 SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
