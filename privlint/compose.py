@@ -251,6 +251,9 @@ class _Reader:
             if "://" not in context and not context.startswith("git@"):
                 service.context = os.path.normpath(os.path.join(folder, context))
                 service.dockerfile = os.path.normpath(os.path.join(service.context, dockerfile))
+                lower = os.path.join(service.context, "dockerfile")
+                if dockerfile == "Dockerfile" and not os.path.exists(service.dockerfile) and os.path.isfile(lower):
+                    service.dockerfile = os.path.normpath(lower)  # as docker build does when Dockerfile is absent
         user, _, user_line = field("user")
         if user is not None and self.scalar(user) is not None:
             service.user = Setting(self.scalar(user), user_line)
