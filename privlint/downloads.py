@@ -79,6 +79,7 @@ class Download:
     verified: bool = False
     key: bool = False  # a signing key or signature: not code
     start_time: bool = False  # fetched by the start-up path, at every container start
+    read_as_data: bool = False  # sent to a pipe that only reads it (`| grep tag_name`, `| jq`): metadata, not code
     script: object = None  # the m.Script it came from (for checks that name no file)
     steps: list = factory(list)  # finding.Related: where the file goes and how it is used
 
@@ -368,8 +369,9 @@ def _command_tokens(command, name, words, pipeline_text: str) -> set[str]:
     tokens |= {posixpath.basename(w) for w in words if w}
     if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):
         tokens |= _tokens(pipeline_text)
-        # `gpg --verify gosu.asc`, `sha256sum -c app.tgz.sha256`: a signature or digest file names what it checks
-        signed = {w[: -len(suffix)] for w in words[1:] if w for suffix in _CHECK_FILE_SUFFIXES if w.endswith(suffix)}
+        # `gpg --verify gosu.asc`, `sha256sum -c app.tgz.sha256`, `echo "$(cat tini.sha256sum)" | sha256sum -c`:
+        # a signature or digest file names what it checks
+        signed = {w[: -len(suffix)] for w in tokens if w for suffix in _CHECK_FILE_SUFFIXES if w.endswith(suffix)}
         tokens |= signed | {posixpath.basename(w) for w in signed}
     return tokens
 
@@ -470,6 +472,13 @@ def _consume(download: Download, after, analysis, values, cwd) -> None:
             download.names |= _names_of(download.output)
     elif name in ("dpkg", "rpm") or name == "apt-key" or (name in ("gpg", "gpg2") and "--verify" not in words):
         download.key = name in ("apt-key", "gpg", "gpg2")
+    elif name in _READERS:
+        download.read_as_data = True  # `curl .../releases | grep tag_name | cut ...`: it looks for a version
+
+
+#: Programs that only read what is piped into them: a fetch piped to one is metadata, not a program.
+_READERS = {"grep", "egrep", "jq", "yq", "cut", "awk", "gawk", "sed", "head", "tail", "sort", "tr", "wc", "python",
+            "python3"}
 
 
 def _verifies(name, arguments, command, commands, position, compared: bool) -> bool:

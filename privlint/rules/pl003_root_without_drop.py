@@ -61,6 +61,10 @@ def check(startup):
         return  # the start-up is an unknown base image's: nothing of it can be seen
     if startup.script_missing:
         return
+    launch = startup.chain_launch
+    if startup.script is None and not startup.chain_scripts and launch is not None and not launch.program \
+            and not launch.drop:
+        return  # `ENTRYPOINT ["tini", "--"]` and no CMD: nothing is started, so no main process to judge
     reference = startup.program_reference()
     if startup.script is None and reference and looks_like_script(reference) and not startup.is_base_program(reference):
         return

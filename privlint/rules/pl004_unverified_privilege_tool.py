@@ -14,7 +14,7 @@ def check(startup):
     user = startup.user
     root = user is None or user.is_root
     for download in startup.downloads.downloads:
-        if download.tool is None or download.verified or download.key:
+        if download.tool is None or download.verified or download.key or download.read_as_data:
             continue
         how = "ADD" if download.text.startswith("ADD ") else quote(download.text, 50)
         used = tool_use(startup, download.tool)
