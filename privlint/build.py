@@ -19,7 +19,7 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
-from privlint.imagefs import CONTEXT, DELETED, GENERATED, HEREDOC, OUTSIDE, word_value
+from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, word_value
 from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
@@ -212,6 +212,11 @@ class Builder:
         if not origin.readable:
             if startup.is_base_program(reference):
                 return  # the base image's own program (tomcat's catalina.sh): known from its start-up
+            if origin.kind == DOWNLOAD and origin.url and looks_like_script(origin.url.split("?", 1)[0]):
+                startup.script_missing = True  # `ADD https://.../run-non-root.sh /usr/local/bin/run-non-root`
+                self.reader.note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is a script downloaded "
+                                                  f"at build time ({origin.url}): not read")
+                return
             if looks_like_script(reference):
                 startup.script_missing = True
                 self.reader.note(dockerfile.path, f"{reference}, which ENTRYPOINT/CMD start, is not copied from the "
