@@ -19,7 +19,7 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
-from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, word_value
+from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, norm, word_value
 from privlint.programs import ENVIRONMENT_FILES, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
@@ -348,6 +348,26 @@ class Builder:
         for stage, instruction, script in startup.run_scripts:
             self._run_by(stage, instruction, script, 0)
 
+    def _looped_scripts(self, stage, instruction, script: m.Script, scope: dict, workdir: str) -> list[str]:
+        """`for f in /tmp/setup_*.sh; do . "$f"; done`: the image files the loop's globs match, when its body runs
+        or sources the loop variable."""
+        found: list[str] = []
+        for node in m.walk(script.body, into_functions=False):
+            if not isinstance(node, m.Loop) or node.variable is None or not node.items:
+                continue
+            if not any(_runs_variable(command, node.variable) for command in m.iter_commands(node.body)):
+                continue
+            for item in node.items:
+                value = word_value(item, scope)
+                if not value:
+                    continue
+                path = norm(posixpath.join(workdir, value))
+                if any(ch in value for ch in "*?["):
+                    found += self.startup.image.matching(stage, path, instruction.line)
+                else:
+                    found.append(path)
+        return found[:MAX_SCRIPTS]
+
     def _run_by(self, stage, instruction, script: m.Script, depth: int) -> None:
         if depth >= MAX_BUILD_DEPTH:
             return
@@ -355,6 +375,11 @@ class Builder:
         workdir = workdir_at(self.startup.dockerfile, stage, instruction.line)
         scope = stage_scope(self.startup.dockerfile, stage, instruction.line)
         analysis = self.startup.analyse(script)
+        for path in self._looped_scripts(stage, instruction, script, scope, workdir):
+            loaded = self._load_origin(files.lookup_at(path, instruction.line))
+            if loaded is not None and not any(loaded[0] is other for _, _, other in self.startup.build_scripts):
+                self.startup.build_scripts.append((stage, instruction, loaded[0]))
+                self._run_by(stage, instruction, loaded[0], depth + 1)
         for command in analysis.reachable_commands():
             reference = None
             if command.name in (".", "source") and len(command.words) > 1:
@@ -390,6 +415,20 @@ class Builder:
                 continue
             self.startup.build_scripts.append((stage, instruction, inner))
             self._run_by(stage, instruction, inner, depth + 1)
+
+
+def _runs_variable(command: m.Command, variable: str) -> bool:
+    """`. $f`, `source "$f"`, `sh $f`, `bash "$f"`, `"$f"`: the command runs the file the variable names."""
+    words = command.words
+    if not words:
+        return False
+    names = lambda word: word.kind == m.VAR and word.var == variable  # noqa: E731 - a local shorthand
+    if names(words[0]):
+        return True
+    first = words[0].value if words[0].kind == m.LITERAL else None
+    operands = [w for w in words[1:] if not (w.kind == m.LITERAL and (w.value or "").startswith("-"))]
+    return (first in (".", "source") or (first is not None and posixpath.basename(first) in SHELLS)) and \
+        bool(operands) and names(operands[0])
 
 
 def _via(command, what: str) -> Related:

@@ -129,6 +129,23 @@ class _Copy:
                 return origin
         return _NOT_COVERED
 
+    def context_paths(self, context: str | None, limit: int) -> list[str]:
+        """The image paths of the build-context files this COPY places (folders walked, up to `limit`)."""
+        paths: list[str] = []
+        for kind, value, is_dir in self.sources:
+            if kind != "context" or context is None:
+                continue
+            if not is_dir:
+                paths.append(posixpath.join(self.dest, posixpath.basename(value)) if self.dest_is_dir else self.dest)
+                continue
+            for folder, _, names in os.walk(os.path.join(context, value)):
+                for name in names:
+                    inner = os.path.relpath(os.path.join(folder, name), os.path.join(context, value))
+                    paths.append(norm(posixpath.join(self.dest, inner.replace(os.sep, "/"))))
+                if len(paths) >= limit:
+                    return paths
+        return paths
+
     def _place(self, kind: str, value, is_dir: bool | None, path: str):
         """(the part of the source the path is, whether it is the source itself) or None."""
         source = value[1] if kind == "stage" else value
@@ -321,6 +338,20 @@ class ImageFiles:
                 for script in self.run_scripts.get(id(instruction), []):
                     files.ops += _run_ops(instruction, script, state.scope, state.workdir)
         return files
+
+    def matching(self, stage: Stage, pattern: str, line: int | None = None, limit: int = 200) -> list[str]:
+        """Image paths a glob (`/tmp/setup_*.sh`) matches among the build-context files COPY/ADD put in the
+        stage (and the stages it is built on) before `line`: what `for f in /tmp/setup_*.sh` walks."""
+        found: list[str] = []
+        current: Stage | None = stage
+        while current is not None and len(found) < limit:
+            files = self.files(current)
+            end = files.starts.get(line, len(files.ops)) if current is stage and line is not None else len(files.ops)
+            for op in files.ops[:end]:
+                if isinstance(op, _Copy):
+                    found += [p for p in op.context_paths(self.context, limit) if fnmatch.fnmatchcase(p, pattern)]
+            current = current.parent
+        return sorted(set(found))[:limit]
 
     def resolve(self, stage: Stage, reference: str, workdir: str, line: int | None = None):
         """The Origin of a program named by ENTRYPOINT/CMD or a script: PATH lookup for bare names."""

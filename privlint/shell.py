@@ -347,6 +347,7 @@ class _Converter:
 
     def command(self, node) -> m.Command | None:
         words: list[m.Word] = []
+        end_byte = -1
         nested: list[m.Seq] = []
         prefix_assignments = False
         redirects = self._redirects(node)
@@ -358,7 +359,14 @@ class _Converter:
             if child.type.endswith("redirect") or child.type in ("comment", "ERROR"):
                 continue
             target = child.named_children[0] if child.type == "command_name" and child.named_children else child
-            words.append(self.word(target))
+            if words and child.type != "command_name" and target.start_byte == end_byte:
+                # tree-sitter-bash splits `$url/$branch/$name` in two nodes with no space between: one word
+                text = words[-1].text + self.text(target)
+                words[-1] = m.Word(text, m.DYNAMIC if "$" in text or "`" in text else m.LITERAL,
+                                   None if "$" in text or "`" in text else _unescape_word(text))
+            else:
+                words.append(self.word(target))
+            end_byte = target.end_byte
             nested += self._nested_in(target)
         if not words and not prefix_assignments:
             return None
@@ -461,7 +469,13 @@ class _Converter:
         if node.type != "while_statement":
             condition = []
         body = self.seq(body_node.children) if body_node is not None else m.Seq([])
-        return m.Loop(self.seq(condition), body)
+        loop = m.Loop(self.seq(condition), body)
+        if node.type == "for_statement":
+            variable = node.child_by_field_name("variable")
+            loop.variable = self.text(variable) if variable is not None else None
+            loop.items = [self.word(child) for index, child in enumerate(node.children)
+                          if node.field_name_for_child(index) == "value"]
+        return loop
 
     def and_or(self, node) -> m.AndOr:
         """`a && b || c`, which tree-sitter nests to the left, flattened without recursion."""

@@ -91,6 +91,8 @@ class Case:
 class Loop:
     condition: Seq
     body: Seq
+    variable: str | None = None  # `for f in ...`: the loop's variable
+    items: list = factory(list)  # `for f in a /tmp/*.sh`: the words it takes its values from
 
 
 @record(eq=False)
