@@ -529,9 +529,11 @@ def _run_files(name: str, arguments: list) -> list[str]:
     arguments = [a or "" for a in arguments]
     if name == "java":
         found = []
-        for option, value in zip(arguments, arguments[1:]):
-            if option == "-jar":
-                found.append(value)
+        for index, (option, value) in enumerate(zip(arguments, arguments[1:])):
+            if option == "-jar":  # the jar is the first operand after it (`java -jar -Xmx1G $FLAGS server.jar`)
+                operands = [a for a in arguments[index + 1:] if not a.startswith("-")]
+                jars = [a for a in operands if a.endswith(".jar")]
+                found += jars[:1] or operands[:1]
             elif option in ("-cp", "-classpath", "--class-path"):
                 found += value.split(":")
         return found
