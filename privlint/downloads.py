@@ -265,7 +265,7 @@ class StageDownloads:
                     if word.kind == m.VAR:  # `unzip "$zip"` with `zip` set in each branch: any of its values
                         tokens |= {part for value in _alternatives_of("$" + (word.var or ""), analysis)
                                    for part in _names_of(value)}
-                globbed = name == "chmod" and any(ch in (w or "") for w in words[1:] for ch in "*?[")
+                globbed = any(ch in (w or "") for w in words[1:] for ch in "*?[")  # `rpm -i oracle-*.rpm`
                 builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
                 # the downloads the command names, through the index (all of them for a glob or a build)
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
@@ -399,7 +399,8 @@ def _effect(download: Download, command, name, words, commands, position, compar
             for word in words[1:] if word):
         _use(download, "made executable", command)  # chmod +x /usr/local/bin/*
         return
-    if not (download.names & tokens):
+    if not (download.names & tokens) and not any(
+            _names_file(download, w) for w in words[1:] if w and any(ch in w for ch in "*?[")):
         if name in COMPILERS or (words and words[0] in ("./configure", "configure")):
             folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
             if any(cwd == folder or cwd.startswith(folder.rstrip("/") + "/") for folder in folders):
@@ -626,7 +627,14 @@ def _resolves(download: Download, words: list, cwd: str) -> bool:
 
 
 def _names_file(download: Download, word: str) -> bool:
-    return bool(word) and (word in download.names or posixpath.basename(word) in download.names)
+    if not word:
+        return False
+    if word in download.names or posixpath.basename(word) in download.names:
+        return True
+    if any(ch in word for ch in "*?[") and "$" not in word:  # `rpm -i oracle-*.rpm`: a glob taking the file in
+        pattern = posixpath.basename(word)
+        return any(fnmatch.fnmatchcase(posixpath.basename(name), pattern) for name in download.names if name)
+    return False
 
 
 def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, bool]:

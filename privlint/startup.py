@@ -435,7 +435,7 @@ class Startup:
                 variables = [v for v in _VARIABLE_NAME.findall(text) if v not in env and not v.isdigit()]
                 if not variables:
                     return None
-                names += [v for v in variables if v not in names]
+                names += [v for v in dict.fromkeys(variables) if v not in names]
         return names if names and other_path else None
 
     def guarded_by_user_check(self, analysis: ScriptAnalysis, command: m.Command) -> bool:

@@ -74,6 +74,9 @@ def check(startup):
         return  # calls nested too deep to follow (PL900) may end in a drop
     if any(_may_launch_unread(script.analysis) for script in startup.pid1_scripts):
         return  # a function of a file privlint could not read ends a path or is handed "$@": it may drop
+    launches = startup.main_launches()
+    if launches and all(_interactive(launch) for launch in launches):
+        return  # `CMD ["bash"]` behind an opt-in drop: a shell to work in, whoever it runs as
     if startup.drops_privileges():
         variables = startup.opt_in_drop()
         if variables:
