@@ -226,6 +226,8 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name in SUDO_TOOLS:
             if launch.sudo is None:
                 launch.sudo, launch.sudo_index = name, i
+            if name == "su":
+                words = words[:i + 1] + _split_attached_command(words[i + 1:])
             after = _sudo_command(name, words, i)
             launch.sudo_user = launch.sudo_user or _sudo_user(name, words, i, after)
             if after is None:
@@ -389,6 +391,22 @@ def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | N
     return None
 
 
+def _split_attached_command(words: list[Word]) -> list[Word]:
+    """`su -c"cmd" user` and `su --command=cmd user` as `su -c cmd user`."""
+    result: list[Word] = []
+    for word in words:
+        value = _word_value(word)
+        if value is not None and value.startswith("-c") and len(value) > 2 and not value.startswith("--"):
+            text = value[2:]
+        elif value is not None and value.startswith("--command="):
+            text = value.split("=", 1)[1]
+        else:
+            result.append(word)
+            continue
+        result += [Word("-c", LITERAL, "-c"), Word(text, LITERAL, text, quoted=True)]
+    return result
+
+
 def _sudo_command(name: str, words: list[Word], i: int) -> int | None:
     """Index of the command sudo/su/doas runs (for su: the `-c` string), or None."""
     n = len(words)
@@ -400,7 +418,5 @@ def _sudo_command(name: str, words: list[Word], i: int) -> int | None:
         value = _word_value(words[j])
         if value in ("-c", "--command") and j + 1 < n:
             return j + 1
-        if value is not None and value.startswith("--command="):
-            return None
         j += 2 if value in _SU_VALUE else 1
     return None
