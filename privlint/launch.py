@@ -16,6 +16,7 @@ from privlint.programs import (
     ONE_SHOT_SCRIPTS,
     PACKAGE_RUNNERS,
     PASS_THROUGH,
+    PATH_DIRS,
     SERVICE_STARTERS,
     SERVING_SCRIPTS,
     SHELL_BUILTINS,
@@ -208,7 +209,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name in PASS_THROUGH and i + 1 < n:
             i += 1
             continue
-        if name in base_entrypoints:
+        if name in base_entrypoints and _may_be_base_file(words[i].value or ""):
             launch.via_base = True
             i += 1
             continue
@@ -389,6 +390,15 @@ def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | N
             continue
         return value or None
     return None
+
+
+def _may_be_base_file(value: str) -> bool:
+    """`docker-entrypoint.sh` (found on PATH) or `/usr/local/bin/docker-entrypoint.sh` may be the base image's
+    script; `bin/docker-entrypoint.sh` or `./docker-entrypoint.sh` is a file of the project's own."""
+    if "/" not in value:
+        return True
+    folder = value.rsplit("/", 1)[0] or "/"
+    return folder in PATH_DIRS or folder == "/"
 
 
 def _split_attached_command(words: list[Word]) -> list[Word]:
