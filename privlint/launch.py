@@ -60,6 +60,7 @@ class Launch:
     lookup_only: bool = False  # `command -v sudo`, `type gosu`: nothing is launched
     via_base: bool = False  # went through the base image's entrypoint script (which may drop)
     drop_user: str | None = None  # the user the drop tool switches to, when it is a constant
+    drop_user_text: str | None = None  # the user operand as written (`${PUID}:${PGID}`), for ENV to expand
 
     @property
     def runs_args(self) -> bool:
@@ -222,6 +223,9 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
                 if launch.drop is None:
                     launch.drop = name
                     launch.drop_user = _drop_user(name if name in DROP_TOOLS else "gosu", words, i, after)
+                    if name in ("gosu", "su-exec") and launch.drop_user is None:
+                        operands = [w for w in words[i + 1:after] if not (w.text or "").startswith("-")]
+                        launch.drop_user_text = operands[0].text.strip('"') if operands else None
                 i = after
                 continue
         if name in SUDO_TOOLS:

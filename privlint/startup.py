@@ -204,6 +204,12 @@ class Startup:
 
     def launch_drops(self, launch: Launch) -> bool:
         """A drop tool, sudo/su to another user, or the base image's dropping entrypoint."""
+        if launch.drop and launch.drop_user is None and launch.drop_user_text:
+            scope = {**(stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}),
+                     **self.environment}
+            user = expand(launch.drop_user_text, scope)
+            if user and is_root_user(user):
+                return False  # `ENV PUID=0` ... `su-exec ${PUID}:${PGID}`: it switches to root
         return hands_to_user(launch) or self.base_drops(launch)
 
     @cached_property
@@ -576,6 +582,10 @@ def _ending_commands(analysis: ScriptAnalysis):
             yield from analysis.waited_programs(command)
         else:
             yield command
+    body = analysis.script.body.items
+    last = body[-1] if body else None
+    if isinstance(last, m.Command) and last.background and analysis.is_long_running(last):
+        yield last  # `exec su-exec app server &` as the last line: what there is of a main process
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:

@@ -110,8 +110,11 @@ def check(startup):
     if startup.inherits_start():
         where = f"the start-up it inherits from `{startup.final_stage.chain()[-1].base}`"
     partial = _passing_drop(startup)
+    to_root = _drop_to_root(startup)
     if partial is not None:
         how = f"{where} drops privileges only for {quote(partial.text, 40)}, not for the main process"
+    elif to_root is not None:
+        how = f"{quote(to_root.text, 40)} switches to root: the image's ENV sets the user it is given to 0"
     else:
         how = f"{where} never drops privileges"
     finding = RULE.at(path, user.line, 1, f"the main process runs as root ({who}) and {how}{_privileges(startup)}",
@@ -147,12 +150,24 @@ def _fix(startup) -> str:
     return _FIX
 
 
+def _drop_to_root(startup):
+    """A drop tool whose user the image's ENV makes root (`ENV PUID=0`, `su-exec ${PUID}:${PGID} ...`), if any."""
+    if startup.script is None:
+        return None
+    analysis = startup.script.analysis
+    for command in analysis.reachable_commands():
+        if any(launch.drop and launch.drop_user_text and not startup.launch_drops(launch)
+               for launch in analysis.launches(command)):
+            return command
+    return None
+
+
 def _passing_drop(startup):
     """A drop tool used mid-script for one command (`gosu app init-db`), if any."""
     if startup.script is None:
         return None
     analysis = startup.script.analysis
     for command in analysis.reachable_commands():
-        if any(launch.drop for launch in analysis.launches(command)):
+        if any(launch.drop and startup.launch_drops(launch) for launch in analysis.launches(command)):
             return command
     return None
