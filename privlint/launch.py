@@ -383,14 +383,14 @@ def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | N
                 return value.split("=", 1)[1] or None
         return None
     skip = False
-    for value in values:
+    for value in [_word_value(w) or "" for w in words[i + 1:]]:  # `su USER -c cmd` and `su -c cmd USER`
         if skip:
             skip = False
             continue
-        if value in _SU_VALUE:
+        if value in _SU_VALUE or value in ("-c", "--command"):
             skip = True
             continue
-        if value.startswith("-") or value in ("-c", "--command"):
+        if value.startswith("-"):
             continue
         return value or None
     return None

@@ -83,3 +83,16 @@ def test_comparisons_are_short_lived_and_su_runs_the_strings_last_command():
     assert launch.sudo == "su" and launch.program_name == "start-server.sh" and launch.is_long_running()
     assert launch_of("php /app/artisan serve --host 0.0.0.0").serves_in_foreground()
     assert not launch_of("php /app/artisan migrate").serves_in_foreground()
+
+
+@pytest.mark.parametrize("line, user, program", [
+    ('su node -c "/tmp/run.sh"', "node", "/tmp/run.sh"),
+    ('su -c "/tmp/run.sh" node', "node", "/tmp/run.sh"),
+    ('su -c"/tmp/run.sh" node', "node", "/tmp/run.sh"),
+    ("su --command=/tmp/run.sh node", "node", "/tmp/run.sh"),
+    ('su -s /bin/sh -c "exec server --port 1" www-data', "www-data", "server"),
+])
+def test_su_reads_its_user_and_command_in_any_order(line, user, program):
+    launch = launch_of(line)
+    assert launch.sudo == "su" and launch.sudo_user == user
+    assert launch.program and launch.program[0].value == program
