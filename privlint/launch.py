@@ -239,7 +239,10 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
                 launch.program = []
                 return launch
             if name == "su":  # `su user -c "cmd args"`: the string is a command line of its own
-                launch.program = _last_command(split_words(words[after]))
+                program = _last_command(split_words(words[after]))
+                while program and program[0].kind == LITERAL and program[0].value == "exec":
+                    program = program[1:]  # `su app -c "exec server"`: the shell su starts execs the server
+                launch.program = program
                 return launch
             i = after
             continue
