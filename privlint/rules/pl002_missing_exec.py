@@ -166,6 +166,16 @@ def _check_shell_string(startup):
                       "shell stays PID 1 and `docker stop` will not reach it",
                       f"Put exec before the last command inside the string: `... && exec {shown}`")
         return
+    if analysis.forwards_term():
+        return
+    for command in analysis.reachable_commands():  # `sh -c "while true; do php artisan schedule:run; sleep 60; done"`
+        if analysis.place(command).endless and analysis.is_long_running(command) and not command.background:
+            yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
+                          f"the shell string in {_owner(instruction)} runs {quote(command.text)} again and again in "
+                          "an endless loop: the shell stays PID 1 and `docker stop` signals the shell, not it",
+                          "Trap TERM and pass it on before looping, or run a scheduler that handles signals "
+                          "(supercronic, `crond -f`) as the exec'd program")
+            return
 
 
 def _owner(instruction) -> str:
