@@ -20,7 +20,7 @@ from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
 from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, norm, word_value
-from privlint.programs import ENVIRONMENT_FILES, SHELLS
+from privlint.programs import ENVIRONMENT_FILES, S6_SCRIPTS, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
 from privlint.startup import Startup, StartupScript, looks_like_script, script_of
@@ -203,6 +203,8 @@ class Builder:
         reference = startup.program_reference()
         if reference is None or startup.final_stage is None or startup.context is None:
             return
+        if reference == "/init":
+            self._s6_scripts()
         workdir = workdir_at(dockerfile, startup.final_stage)
         origin = startup.image.resolve(startup.final_stage, reference, workdir)
         if origin.kind == OUTSIDE:
@@ -293,6 +295,27 @@ class Builder:
             startup.hops.append(nxt)
             current = nxt
             cmd_words = None  # "$@" past the first hop is what the hop was given: not followed further
+
+    def _s6_scripts(self) -> None:
+        """s6-overlay's `/init` runs the image's init scripts (`/etc/cont-init.d/*`, v3 oneshots) before the
+        services and supervises each service's `run` script: read them like scripts PID 1 runs (for sudo/su and
+        start-time downloads), not as PID 1."""
+        startup = self.startup
+        seen = {id(s.script) for s in startup.foreground}
+        for pattern in S6_SCRIPTS:
+            for path in startup.image.matching(startup.final_stage, pattern)[:MAX_SCRIPTS]:
+                origin = startup.image.files(startup.final_stage).lookup(path)
+                if origin is DELETED or not origin.readable:
+                    continue
+                if origin.kind == CONTEXT and not _shell_file(origin.file):
+                    continue  # an execline run script (`#!/command/execlineb -P`): not shell, nothing to read
+                helper = self._script_at(origin, "foreground")
+                if helper is not None and id(helper.script) not in seen:
+                    seen.add(id(helper.script))
+                    helper.via = Related(startup.dockerfile.path, startup.chain.entrypoint.line
+                                         if startup.chain.entrypoint is not None else 1, 1,
+                                         f"s6-overlay's /init runs {path}")
+                    startup.foreground.append(helper)
 
     def _foreground(self, script: StartupScript, seen: set) -> None:
         """Scripts of the image a PID 1 script runs and waits for: read for sudo/su and downloads."""
@@ -415,6 +438,13 @@ class Builder:
                 continue
             self.startup.build_scripts.append((stage, instruction, inner))
             self._run_by(stage, instruction, inner, depth + 1)
+
+
+def _shell_file(path: str) -> bool:
+    from privlint.filekind import SHELL, head_of, kind_of
+
+    head = head_of(path)
+    return head is not None and kind_of(path, head) == SHELL
 
 
 def _runs_variable(command: m.Command, variable: str) -> bool:

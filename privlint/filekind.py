@@ -45,7 +45,7 @@ def shebang_program(text: str) -> str | None:
         return None
     words = first[2:].split()
     names = [word.rsplit("/", 1)[-1] for word in words[:3]]
-    if names and names[0] == "env":
+    if names and names[0] in ("env", "with-contenv"):  # s6-overlay's `#!/usr/bin/with-contenv bash` runs bash
         names = [name for name in names[1:] if not name.startswith("-")]
     return names[0] if names else ""
 

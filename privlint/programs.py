@@ -40,6 +40,10 @@ INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", 
 SUPERVISORS = {"supervisord", "s6-svscan", "runsvdir", "init", "my_init", "systemd", "s6-overlay",
                "runit", "openrc-init", "foreman", "honcho", "overmind", "hivemind", "pm2-runtime", "circusd"}
 
+#: The scripts s6-overlay's `/init` runs: init scripts before the services, and each service's run script.
+S6_SCRIPTS = ("/etc/cont-init.d/*", "/custom-cont-init.d/*", "/etc/services.d/*/run",
+              "/etc/s6-overlay/s6-rc.d/*/run", "/etc/s6-overlay/scripts/*")
+
 #: Programs that read shell: their `-c` text, script argument or heredoc body is shell.
 SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
 
