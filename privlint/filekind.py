@@ -59,11 +59,24 @@ def is_compose_name(path: str) -> bool:
     return stem in ("compose", "docker-compose") or stem.startswith(("compose.", "docker-compose."))
 
 
-#: A compose file by its content, whatever its name (`docker-compose-worker.yaml`): a top-level `services:`
-#: mapping whose first service sets build, image, command or entrypoint.
-_COMPOSE_SERVICES = re.compile(r"^services:[ \t]*(#.*)?\n(?:[ \t]*(?:#.*)?\n)*[ \t]+[\w.-]+:[ \t]*\n"
-                               r"(?:[ \t]*(?:#.*)?\n|[ \t]{2,}.*\n)*?[ \t]+(build|image|command|entrypoint):",
-                               re.MULTILINE)
+_SERVICE_KEYS = ("build:", "image:", "command:", "entrypoint:")
+
+
+def _looks_like_compose(text: str) -> bool:
+    """A compose file by its content, whatever its name (`docker-compose-worker.yaml`): a top-level
+    `services:` mapping one of whose services sets build, image, command or entrypoint. One pass over the
+    lines (no backtracking pattern: bounded time on any input)."""
+    in_services = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not line[0].isspace():  # a top-level key
+            in_services = stripped.split("#", 1)[0].rstrip() == "services:"
+            continue
+        if in_services and stripped.startswith(_SERVICE_KEYS) and len(line) - len(line.lstrip()) >= 2:
+            return True
+    return False
 
 
 def kind_of(path: str, text: str) -> str:
@@ -73,7 +86,7 @@ def kind_of(path: str, text: str) -> str:
     if program is not None:
         return SHELL if program.removesuffix(".exe") in SHELLS else UNKNOWN
     if name.endswith(_YAML_SUFFIXES):
-        return COMPOSE if is_compose_name(path) or _COMPOSE_SERVICES.search(text) else YAML
+        return COMPOSE if is_compose_name(path) or _looks_like_compose(text) else YAML
     if looks_like_dockerfile(text):
         return DOCKERFILE
     lines = _significant_lines(text)

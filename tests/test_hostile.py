@@ -323,3 +323,14 @@ def test_bad_compose_input_is_bad_input_like_any_other(tmp_path, capsys):
     assert "above the" in errors["huge"]
     assert "bomb" not in errors and "tags" not in errors  # walked once per alias; tags read as plain values
     assert [(f["rule"], f["path"]) for f in report["findings"]] == [("PL005", "ok/Dockerfile")]
+
+
+def test_yaml_of_blank_indented_lines_is_classified_in_one_pass(tmp_path, capsys):
+    # a services: mapping followed by thousands of whitespace-only lines and no service key: a backtracking
+    # pattern would never return here; the line scan says "not compose" at once
+    path = tmp_path / "settings.yaml"
+    path.write_text("services:\n  a:\n" + "    \n" * 5000 + "x: 1\n")
+    code = main(["--isolated", "--format", "json", str(path)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["findings"] == []
+    assert any("YAML file" in note["message"] for note in report["notes"])
