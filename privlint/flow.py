@@ -114,6 +114,7 @@ class Place:
 
     loop: bool = False  # inside a loop body or condition: exec would end the loop
     endless: bool = False  # inside the body of `while true` / `while :`: it runs again and again
+    loop_line: int = 0  # the line the innermost enclosing endless loop starts on
     condition: bool = False  # in an `if`/`while` condition: its status is tested
     subshell: bool = False  # exec would replace the subshell only
     pipeline: bool = False  # a part of `a | b`
@@ -151,8 +152,10 @@ def _places(script: m.Script) -> dict[int, Place]:
         if isinstance(node, m.Loop):
             endless = " ".join(_text(node.condition).split()) in ("true", ":", "/bin/true", "[ 1 ]", "[ 1 = 1 ]") \
                 and not any(c.name == "break" for c in m.iter_commands(node.body))  # a retry loop ends
+            line = _first_line(node.condition) or _first_line(node.body)
             stack += [(node.condition, replace(place, loop=True, condition=True)),
-                      (node.body, replace(place, loop=True, endless=endless or place.endless))]
+                      (node.body, replace(place, loop=True, endless=endless or place.endless,
+                                          loop_line=line if endless else place.loop_line))]
             continue
         if isinstance(node, m.Subshell):
             stack.append((node.body, replace(place, subshell=True)))

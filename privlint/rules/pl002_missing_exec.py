@@ -73,6 +73,7 @@ def _foreground_servers(startup, script, reported: set[int]):
     """A server started in the foreground on a path that goes on: the shell waits for it as PID 1."""
     analysis = script.analysis
     ends = {id(end.command) for end in analysis.path_ends()}
+    looped = False  # one finding for a script's endless loop: the first program it runs again and again
     for command in analysis.reachable_commands():
         if id(command) in ends or id(command) in reported or command.background or command.is_test:
             continue
@@ -80,14 +81,16 @@ def _foreground_servers(startup, script, reported: set[int]):
         if place.condition or place.subshell or analysis.is_exec(command):
             continue
         launches = analysis.launches(command)
-        if place.endless and analysis.is_long_running(command) and not analysis.forwards_term() and \
-                not _maybe_unread_function(analysis, command):
+        if place.endless and not looped and analysis.is_long_running(command) and not analysis.forwards_term() \
+                and not _maybe_unread_function(analysis, command) and analysis.function_called(command) is None:
+            looped = True
             reported.add(id(command))
-            yield _report(startup, script, command,
-                          f"{quote(command.text)} runs again and again in an endless loop: the shell stays PID 1 "
-                          "around it and `docker stop` signals the shell, not it",
+            yield RULE.at(command.path, place.loop_line or command.line, 1,
+                          f"this endless loop runs {quote(command.text)} (line {command.line}) again and again: the "
+                          "shell stays PID 1 around it and `docker stop` signals the shell, not it",
                           "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` "
-                          "it; or trap TERM and pass it on before looping")
+                          "it; or trap TERM and pass it on before looping",
+                          related=to_command(startup, script, command))
             continue
         if not any(launch.serves_in_foreground() for launch in launches):
             continue
