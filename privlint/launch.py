@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from privlint.programs import (
+    CLIENT_TOOLS,
     DAEMON_FLAGS,
     DAEMON_OPTIONS,
     DROP_TOOLS,
@@ -20,6 +21,7 @@ from privlint.programs import (
     SERVICE_STARTERS,
     SERVING_SCRIPTS,
     SHELL_BUILTINS,
+    SHELLS,
     SHORT_LIVED,
     SUDO_TOOLS,
     family,
@@ -93,6 +95,12 @@ class Launch:
             return script is not None and (script in SERVING_SCRIPTS or not ONE_SHOT_SCRIPTS.match(script))
         if family(name) in ("python", "python3") and _module(self.program) in SHORT_LIVED | {"unittest", "pip"}:
             return False  # `python -m pytest`, `python -m alembic upgrade head`
+        if name in CLIENT_TOOLS:  # `kubectl apply -f -` does a job; `kubectl proxy` serves
+            return any(w.value in CLIENT_TOOLS[name] for w in self.program[1:3])
+        if name in SHELLS:
+            inner = _shell_string_words(self.program)
+            if inner is not None:  # `sh -c "kubectl $*"`: as long-running as what the string runs last
+                return Launch(program=inner).is_long_running() if inner else False
         if name == "sleep":
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":
@@ -144,6 +152,18 @@ class Launch:
             if any(r in wanted or r.split("=", 1)[0] in wanted for r in rest):
                 return True  # else the script it runs may be one (`php artisan serve`): look on
         return False
+
+
+def _shell_string_words(program: list[Word]) -> list[Word] | None:
+    """The last command of `sh -c "STRING"` as words, [] when it cannot be read, None without `-c`."""
+    for index, word in enumerate(program[1:], start=1):
+        value = word.value if word.kind == LITERAL else None
+        if value is None or not value.startswith("-"):
+            return None
+        if "c" in value.lstrip("-") and not value.startswith("--") and index + 1 < len(program):
+            text = program[index + 1]
+            return _last_command(split_words(Word(text.text, LITERAL, text.value or text.text.strip("\"'"))))
+    return None
 
 
 def _module(program: list[Word]) -> str | None:

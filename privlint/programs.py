@@ -24,6 +24,11 @@ SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd
                           "celery": ("--uid",), "pgbouncer": (),  # pgbouncer refuses to run as root
                           "tor": ("--User",), "privoxy": ("--user",)}
 
+#: Client tools that do a job and exit, except for the sub-commands that keep serving.
+CLIENT_TOOLS = {"kubectl": {"proxy", "port-forward"}, "oc": {"proxy", "port-forward"}, "helm": set(),
+                "terraform": set(), "aws": set(), "gcloud": set(), "az": set(), "ansible-playbook": set(),
+                "flyctl": {"proxy"}, "gh": set()}
+
 #: Service managers that start a daemon and return: `/etc/init.d/kafka start`, `service nginx start`.
 SERVICE_STARTERS = {"service", "rc-service", "systemctl", "invoke-rc.d", "start-stop-daemon"}
 

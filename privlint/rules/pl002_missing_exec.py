@@ -74,9 +74,13 @@ def _foreground_servers(startup, script, reported: set[int]):
     analysis = script.analysis
     ends = {id(end.command) for end in analysis.path_ends()}
     looped = False  # one finding for a script's endless loop: the first program it runs again and again
+    body = script.script.body.items
+    last = body[-1] if body else None
     for command in analysis.reachable_commands():
         if id(command) in ends or id(command) in reported or command.background or command.is_test:
             continue
+        if command is last:
+            continue  # nothing comes after the script's last line: no "lines after it" to wait for
         place = analysis.place(command)
         if place.condition or place.subshell or analysis.is_exec(command):
             continue
