@@ -728,7 +728,9 @@ def _runs_stdin(reading) -> bool:
     if name in SHELL_INTERPRETERS:
         return "-c" not in arguments
     if any(a in ("-c", "-e", "-m", "-r", "--eval", "--print", "-p") for a in arguments):
-        return False  # `| python -c "json.load(sys.stdin)..."`: the program is given inline, the pipe is its data
+        # `| python -c "json.load(sys.stdin)..."`: the program is given inline, the pipe is its data, unless the
+        # inline program runs what it reads (`exec(sys.stdin.read())`, the calibre installer's idiom)
+        return any("exec(" in a and "stdin" in a or "eval(" in a and "stdin" in a for a in arguments)
     return all(a.startswith("-") for a in arguments[:1]) or arguments[:1] == ["-"]
 
 

@@ -337,7 +337,7 @@ def _options_then_command(name: str, words: list[Word], i: int) -> int | None:
     value_options, switch_options, operands = _OPTION_TOOLS[name]
     j, switches = i + 1, False
     while j < len(words):
-        value = _word_value(words[j]) or ""
+        value = _word_value(words[j]) or words[j].text or ""  # `--reuid="$APP_UID"`: an option all the same
         if value == "--":
             j += 1
             break
@@ -377,7 +377,7 @@ def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
     if name == "runuser":  # runuser [options] -u USER [options] [--] COMMAND
         j, switches = i + 1, False
         while j < n:
-            value = _word_value(words[j]) or ""
+            value = _word_value(words[j]) or words[j].text or ""
             if value == "--":
                 j += 1
                 break

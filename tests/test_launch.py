@@ -96,3 +96,10 @@ def test_su_reads_its_user_and_command_in_any_order(line, user, program):
     launch = launch_of(line)
     assert launch.sudo == "su" and launch.sudo_user == user
     assert launch.program and launch.program[0].value == program
+
+
+@pytest.mark.parametrize("line", ['exec setpriv --reuid="$APP_UID" --regid="$APP_GID" --clear-groups "$BIN" "$@"',
+                                  'runuser --user="$APP_USER" -- "$BIN"'])
+def test_drop_options_with_variable_values_still_switch_user(line):
+    launch = launch_of(line)
+    assert launch.drop in ("setpriv", "runuser") and launch.program and launch.program[0].text == '"$BIN"'

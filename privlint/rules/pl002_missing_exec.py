@@ -226,7 +226,7 @@ def _check_script(startup, script, reported: set[int]):
                                   f"`{' '.join(background.text.split())[:60]}` starts in the background")])
             continue
         if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command) or \
-                any(command is deep for deep in analysis.too_deep):
+                analysis.function_called(command) is not None or any(command is deep for deep in analysis.too_deep):
             continue  # a function privlint could not read or follow (too deep) is no program to exec
         if analysis.place(command).condition:
             continue  # `while inotifywait ...`, `if ! check`: its status was tested, so it has exited
