@@ -95,6 +95,11 @@ class Launch:
             return script is not None and (script in SERVING_SCRIPTS or not ONE_SHOT_SCRIPTS.match(script))
         if family(name) in ("python", "python3") and _module(self.program) in SHORT_LIVED | {"unittest", "pip"}:
             return False  # `python -m pytest`, `python -m alembic upgrade head`
+        if name in ("npx", "pnpx", "bunx"):  # `npx vitest run`: as long-running as the package it runs
+            rest = self.program[1:]
+            while rest and (rest[0].value or "").startswith("-"):
+                rest = rest[1:]
+            return Launch(program=rest).is_long_running() if rest else False
         if name in CLIENT_TOOLS:  # `kubectl apply -f -` does a job; `kubectl proxy` serves
             return any(w.value in CLIENT_TOOLS[name] for w in self.program[1:3])
         if name in SHELLS:

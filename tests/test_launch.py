@@ -103,3 +103,12 @@ def test_su_reads_its_user_and_command_in_any_order(line, user, program):
 def test_drop_options_with_variable_values_still_switch_user(line):
     launch = launch_of(line)
     assert launch.drop in ("setpriv", "runuser") and launch.program and launch.program[0].text == '"$BIN"'
+
+
+@pytest.mark.parametrize("line, long_running", [
+    ("npx vitest run", False), ("npx --yes jest --ci", False), ("npx next start", True),
+    ("kubectl apply -f -", False), ("kubectl proxy --port=8001", True), ('sh -c "kubectl get pods"', False),
+    ('sh -c "npm ci && node server.js"', True), ("newsboat --version", False),
+])
+def test_jobs_and_services_by_what_they_run(line, long_running):
+    assert launch_of(line).is_long_running() is long_running
