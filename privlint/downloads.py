@@ -303,7 +303,8 @@ class StageDownloads:
             if BIN_FOLDERS.search(posixpath.dirname(download.output)):
                 download.uses.append(f"written into {posixpath.dirname(download.output)}")
         raw = [w.text for w in command.words]
-        download.names |= {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
+        written = {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
+        download.names |= written | {posixpath.basename(t) for t in written} | {posixpath.basename(url)}
         if url.startswith("$") and download.output and \
                 posixpath.basename(download.output) == posixpath.basename(url.split("?", 1)[0]):
             # `curl -O "$link"` with `link` set in each branch: the file is named after whichever URL it holds
@@ -571,7 +572,7 @@ def _compared_commands(script: m.Script) -> set[int]:
 
 def _unnamed_check(script, analysis, pending) -> bool:
     """A `sha256sum -c SHA256SUMS`-style check in the script whose pipeline names no downloaded file."""
-    names = {name for download in pending for name in download.names}
+    names = {name for download in pending if not download.key for name in download.names}  # not SHA256SUMS itself
     for node in _pipelines_and_commands(script.body):
         commands = [node] if isinstance(node, m.Command) else \
             [c for item in node.items for c in m.iter_commands(item, into_nested=False)]
@@ -580,8 +581,9 @@ def _unnamed_check(script, analysis, pending) -> bool:
             launch = analysis.launches(command)[0]
             name = launch.program_name
             values = [w.value or w.text for w in launch.program[1:]]
-            checks = (name in CHECKSUM_TOOLS and any(_is_check_option(v) for v in values)) or \
-                (name in ("gpg", "gpg2") and "--verify" in values) or name == "gpgv"
+            # a digest list checked with -c covers the files it lists; a signature check covers only the file it
+            # names (a SHA256SUMS.asc verifies SHA256SUMS, not gosu)
+            checks = name in CHECKSUM_TOOLS and any(_is_check_option(v) for v in values)
             if checks and not (names & _tokens(text)):
                 return True
     return False
@@ -712,11 +714,14 @@ def _option_value(arguments: list, options: tuple) -> str | None:
 
 
 def _installs(name: str, arguments: list, download: Download) -> bool:
-    """`dpkg -i F`, `apt-get install ./F`, `rpm -Uvh F`, `pip install F`: the package is the downloaded file."""
+    """`dpkg -i F`, `apt-get install ./F`, `rpm -Uvh F`, `pip install F`: the package is the downloaded file
+    (`pip install -r F` and `-c F` read a list of packages from it: F is no package)."""
     verbs = PACKAGE_INSTALLERS[name]
     if verbs and not any(a in verbs for a in arguments):
         return False
-    return any(_names_file(download, a) for a in arguments if not a.startswith("-") or a.startswith("./"))
+    lists = {b for a, b in zip(arguments, arguments[1:]) if a in ("-r", "--requirement", "-c", "--constraint")}
+    return any(_names_file(download, a) for a in arguments
+               if (not a.startswith("-") or a.startswith("./")) and a not in lists)
 
 
 def _runs_stdin(reading) -> bool:
@@ -805,7 +810,7 @@ def _tokens(text: str) -> set[str]:
     """Words of a command line, with their basenames, quotes and trailing separators stripped."""
     tokens = set()
     for raw in _TOKEN_SPLIT.split(text):
-        token = raw.strip("\"'{}")
+        token = raw.strip("\"'{}").lstrip("*").rstrip("\\$")  # `HASH *file`; `grep " ${tarball}\$" SUMS`
         if token:
             tokens.add(token)
             tokens.add(posixpath.basename(token))
