@@ -263,7 +263,8 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             after = _sudo_command(name, words, i)
             launch.sudo_user = launch.sudo_user or _sudo_user(name, words, i, after)
             if after is None:
-                launch.program = []
+                # `su - app /opt/start.sh`: util-linux su hands the words after the user to the user's shell
+                launch.program = _su_script(words, i) if name == "su" else []
                 return launch
             if name == "su":  # `su user -c "cmd args"`: the string is a command line of its own
                 program = _last_command(split_words(words[after]))
@@ -310,6 +311,10 @@ def _skip_options(words: list[Word], i: int, value_options: set[str], assignment
     while i < n:
         value = _word_value(words[i])
         if value is None:
+            text = words[i].text or ""  # `env PATH="$AGENT_PATH" gosu ...`: an assignment with a variable in it
+            if assignments and "=" in text and text.split("=", 1)[0].isidentifier():
+                i += 1
+                continue
             return i
         if value == "--":
             return i + 1
@@ -404,7 +409,7 @@ _SU_VALUE = {"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w", "--wh
 def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | None:
     """The target user of `sudo -u USER`, `sudo --user=USER`, `su [-] USER -c`, when it is a constant."""
     stop = end if end is not None else len(words)
-    values = [_word_value(w) or "" for w in words[i + 1:stop]]
+    values = [_word_value(w) or w.text or "" for w in words[i + 1:stop]]  # `sudo -u "$APP_USER"`: that user
     if name in ("sudo", "doas"):
         for index, value in enumerate(values):
             if value in ("-u", "--user") and index + 1 < len(values):
@@ -413,7 +418,7 @@ def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | N
                 return value.split("=", 1)[1] or None
         return None
     skip = False
-    for value in [_word_value(w) or "" for w in words[i + 1:]]:  # `su USER -c cmd` and `su -c cmd USER`
+    for value in [_word_value(w) or w.text or "" for w in words[i + 1:]]:  # `su USER -c cmd`, `su -c cmd USER`
         if skip:
             skip = False
             continue
@@ -433,6 +438,22 @@ def _may_be_base_file(value: str) -> bool:
         return True
     folder = value.rsplit("/", 1)[0] or "/"
     return folder in PATH_DIRS or folder == "/"
+
+
+def _su_script(words: list[Word], i: int) -> list[Word]:
+    """The script `su [-] USER SCRIPT [ARGS]` runs (no -c), or []."""
+    j, seen_user = i + 1, False
+    while j < len(words):
+        value = _word_value(words[j])
+        if value is not None and value.startswith("-"):
+            j += 2 if value in _SU_VALUE else 1
+            continue
+        if not seen_user:
+            seen_user = True
+            j += 1
+            continue
+        return words[j:]
+    return []
 
 
 def _split_attached_command(words: list[Word]) -> list[Word]:

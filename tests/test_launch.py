@@ -112,3 +112,14 @@ def test_drop_options_with_variable_values_still_switch_user(line):
 ])
 def test_jobs_and_services_by_what_they_run(line, long_running):
     assert launch_of(line).is_long_running() is long_running
+
+
+def test_env_assignments_with_variables_are_skipped():
+    launch = launch_of('env PATH="$AGENT_PATH" HOME=/home/agent gosu agent "$@"')
+    assert launch.drop == "gosu" and launch.runs_args
+
+
+def test_su_runs_a_script_given_after_the_user():
+    launch = launch_of("su - app /opt/user.sh")
+    assert launch.sudo == "su" and launch.sudo_user == "app" and launch.program[0].value == "/opt/user.sh"
+    assert launch_of("su - app").program == []
