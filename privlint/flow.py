@@ -286,6 +286,16 @@ class ScriptAnalysis:
             found.append(command)
         return found
 
+    def background_last(self) -> m.Command | None:
+        """The script's last line, when it sends a long-running program to the background (`exec server &`):
+        nothing waits for it, so the script (PID 1) ends right after starting it."""
+        body = self.script.body.items
+        last = body[-1] if body else None
+        if isinstance(last, m.Command) and last.background and self.is_long_running(last) and \
+                last in self.reachable_commands():
+            return last
+        return None
+
     def may_be_unread_function(self, command: m.Command) -> bool:
         """After a `source` privlint could not follow, a bare name it does not know as a program may be a
         function of that file: no claim about what it runs."""

@@ -582,9 +582,8 @@ def _ending_commands(analysis: ScriptAnalysis):
             yield from analysis.waited_programs(command)
         else:
             yield command
-    body = analysis.script.body.items
-    last = body[-1] if body else None
-    if isinstance(last, m.Command) and last.background and analysis.is_long_running(last):
+    last = analysis.background_last()
+    if last is not None:
         yield last  # `exec su-exec app server &` as the last line: what there is of a main process
 
 

@@ -106,18 +106,6 @@ def _foreground_servers(startup, script, reported: set[int]):
                       "program's own shutdown hook")
 
 
-def _last_in_background(analysis, script) -> Command | None:
-    """The script's last command, when it is a long-running program sent to the background (`server &`) at the
-    top level of the script: nothing waits for it, so PID 1 exits right after starting it."""
-    body = script.script.body.items
-    last = body[-1] if body else None
-    if not isinstance(last, Command) or not last.background or last.path != script.script.path:
-        return None
-    if not analysis.is_long_running(last) or last not in analysis.reachable_commands():
-        return None
-    return last
-
-
 def _program_before_shell(analysis, end: Command) -> Command | None:
     """When a path ends in an interactive shell with nothing to run (`bash`), the long-running program run in
     the foreground just before it on the same path, in the same block."""
@@ -196,7 +184,7 @@ def _check_script(startup, script, reported: set[int]):
     analysis = script.analysis
     yield from _daemons_then_waiting(startup, script, reported)
     yield from _foreground_servers(startup, script, reported)
-    last = _last_in_background(analysis, script)
+    last = analysis.background_last()
     if last is not None and id(last) not in reported:
         reported.add(id(last))  # `exec server &` as the last line: the script ends, and the container with it
         yield _report(startup, script, last,
