@@ -20,6 +20,7 @@ from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
 from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, norm, word_value
+from privlint.launch import shell_c_word
 from privlint.programs import ENVIRONMENT_FILES, S6_SCRIPTS, SHELLS
 from privlint.shell import parse_script
 from privlint.source import SourceText, UnreadableFile, read_source
@@ -479,15 +480,8 @@ def _shell_string(launch) -> str | None:
     """The text of `sh -c "TEXT"` (bash, ash... too): a script given inline."""
     if launch.program_name not in SHELLS:
         return None
-    words = launch.program[1:]
-    for index, word in enumerate(words):
-        value = word.value if word.kind == m.LITERAL else None
-        if value is None or not value.startswith("-"):
-            return None
-        if "c" in value.lstrip("-") and not value.startswith("--") and index + 1 < len(words):
-            text = words[index + 1]
-            return text.value if text.kind == m.LITERAL else None
-    return None
+    text = shell_c_word(launch.program)
+    return text.value if text is not None and text.kind == m.LITERAL else None
 
 
 def find_context(dockerfile, folder: str) -> tuple[str, bool]:

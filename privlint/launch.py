@@ -159,16 +159,23 @@ class Launch:
         return False
 
 
-def _shell_string_words(program: list[Word]) -> list[Word] | None:
-    """The last command of `sh -c "STRING"` as words, [] when it cannot be read, None without `-c`."""
+def shell_c_word(program: list[Word]) -> Word | None:
+    """The string of `sh -c "STRING"` (bash, ash...: the caller checks the shell), after literal options."""
     for index, word in enumerate(program[1:], start=1):
         value = word.value if word.kind == LITERAL else None
         if value is None or not value.startswith("-"):
             return None
         if "c" in value.lstrip("-") and not value.startswith("--") and index + 1 < len(program):
-            text = program[index + 1]
-            return _last_command(split_words(Word(text.text, LITERAL, text.value or text.text.strip("\"'"))))
+            return program[index + 1]
     return None
+
+
+def _shell_string_words(program: list[Word]) -> list[Word] | None:
+    """The last command of `sh -c "STRING"` as words, [] when it cannot be read, None without `-c`."""
+    text = shell_c_word(program)
+    if text is None:
+        return None
+    return _last_command(split_words(Word(text.text, LITERAL, text.value or text.text.strip("\"'"))))
 
 
 def _module(program: list[Word]) -> str | None:
