@@ -536,8 +536,10 @@ def _generated(instruction, command: m.Command, name: str, values: list, fed, sc
         # an unquoted delimiter expands the body as the file is written: `\$@` becomes `$@`
         text = fed.body if fed.quoted else re.sub(r"\\([$`\\])", r"\1", fed.body)
         lines = tuple(fed.line + index for index in range(text.count("\n") + 1))
-    elif name in ("echo", "printf") and None not in values[1:]:
-        text = _echoed(name, values[1:])
+    elif name in ("echo", "printf"):
+        # `echo "mono Server.exe -world $WORLDFILE" > /start.sh`: what the build's variables hold does not
+        # change what the script runs, so unknown ones stay as written
+        text = _echoed(name, [word_value(w, scope, keep_unknown=True) or "" for w in command.words[1:]])
         if text is None:
             return None
         lines = (command.line,) * (text.count("\n") + 1)
