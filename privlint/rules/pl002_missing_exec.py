@@ -89,12 +89,12 @@ def _foreground_servers(startup, script, reported: set[int]):
                 and not _maybe_unread_function(analysis, command) and analysis.function_called(command) is None:
             looped = True
             reported.add(id(command))
-            yield RULE.at(command.path, place.loop_line or command.line, 1,
-                          f"this endless loop runs {quote(command.text)} (line {command.line}) again and again: the "
-                          "shell stays PID 1 around it and `docker stop` signals the shell, not it",
+            yield _report(startup, script, command,
+                          f"{quote(command.text)} runs again and again in an endless loop (from line "
+                          f"{place.loop_line}): the shell stays PID 1 around it and `docker stop` signals the "
+                          "shell, not it",
                           "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` "
-                          "it; or trap TERM and pass it on before looping",
-                          related=to_command(startup, script, command))
+                          "it; or trap TERM and pass it on before looping")
             continue
         if not any(launch.serves_in_foreground() for launch in launches):
             continue
