@@ -19,7 +19,7 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
-from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, norm, word_value
+from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, has_glob, norm, word_value
 from privlint.launch import shell_c_word
 from privlint.programs import ENVIRONMENT_FILES, S6_SCRIPTS, SHELLS
 from privlint.shell import parse_script
@@ -386,7 +386,7 @@ class Builder:
                 if not value:
                     continue
                 path = norm(posixpath.join(workdir, value))
-                if any(ch in value for ch in "*?["):
+                if has_glob(value):
                     found += self.startup.image.matching(stage, path, instruction.line)
                 else:
                     found.append(path)
@@ -527,7 +527,7 @@ def _context_sources(dockerfile) -> list[str]:
             scope = stage_scope(dockerfile, stage, instruction.line)
             for word in _copy_words(instruction)[:-1]:
                 value = expand(word, scope)
-                if not value or "://" in value or any(ch in value for ch in "*?[") or value in (".", "./"):
+                if not value or "://" in value or has_glob(value) or value in (".", "./"):
                     continue
                 sources.append(posixpath.normpath(value.lstrip("/")))
     return sources

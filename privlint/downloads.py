@@ -20,7 +20,7 @@ import re
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words, expand, stage_scope, workdir_at
 from privlint.finding import Related
-from privlint.imagefs import norm, word_value
+from privlint.imagefs import has_glob, norm, word_value
 from privlint.launch import basename
 from privlint.programs import (
     ARCHIVERS,
@@ -265,7 +265,7 @@ class StageDownloads:
                     if word.kind == m.VAR:  # `unzip "$zip"` with `zip` set in each branch: any of its values
                         tokens |= {part for value in _alternatives_of("$" + (word.var or ""), analysis)
                                    for part in _names_of(value)}
-                globbed = any(ch in (w or "") for w in words[1:] for ch in "*?[")  # `rpm -i oracle-*.rpm`
+                globbed = any(has_glob(w or "") for w in words[1:])  # `rpm -i oracle-*.rpm`
                 builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
                 # the downloads the command names, through the index (all of them for a glob or a build)
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
@@ -385,7 +385,7 @@ def _globbed_checks(pending, name, words, cwd) -> set[str]:
     """`cd /tmp && sha256sum -c *.sha256`: the downloads whose digest file the glob takes in."""
     if name not in CHECKSUM_TOOLS and name != "md5sum" or not any(_is_check_option(w or "") for w in words[1:]):
         return set()
-    patterns = [norm(posixpath.join(cwd, w)) for w in words[1:] if w and any(ch in w for ch in "*?[")]
+    patterns = [norm(posixpath.join(cwd, w)) for w in words[1:] if w and has_glob(w)]
     return {download.output for download in pending if download.output for pattern in patterns
             for suffix in _CHECK_FILE_SUFFIXES if fnmatch.fnmatchcase(download.output + suffix, pattern)}
 
@@ -396,12 +396,12 @@ def _effect(download: Download, command, name, words, commands, position, compar
     if not download.names:
         return
     if name == "chmod" and download.output and any(
-            any(ch in word for ch in "*?[") and fnmatch.fnmatchcase(download.output, norm(posixpath.join(cwd, word)))
+            has_glob(word) and fnmatch.fnmatchcase(download.output, norm(posixpath.join(cwd, word)))
             for word in words[1:] if word):
         _use(download, "made executable", command)  # chmod +x /usr/local/bin/*
         return
     if not (download.names & tokens) and not any(
-            _names_file(download, w) for w in words[1:] if w and any(ch in w for ch in "*?[")):
+            _names_file(download, w) for w in words[1:] if w and has_glob(w)):
         if name in COMPILERS or (words and words[0] in ("./configure", "configure")):
             folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
             if any(cwd == folder or cwd.startswith(folder.rstrip("/") + "/") for folder in folders):
@@ -633,7 +633,7 @@ def _names_file(download: Download, word: str) -> bool:
         return False
     if word in download.names or posixpath.basename(word) in download.names:
         return True
-    if any(ch in word for ch in "*?[") and "$" not in word:  # `rpm -i oracle-*.rpm`: a glob taking the file in
+    if has_glob(word) and "$" not in word:  # `rpm -i oracle-*.rpm`: a glob taking the file in
         pattern = posixpath.basename(word)
         return any(fnmatch.fnmatchcase(posixpath.basename(name), pattern) for name in download.names if name)
     return False

@@ -152,7 +152,7 @@ class _Copy:
         if kind == "stage" and any(ch in source for ch in "*?["):  # --from=stage /dir/*: each match lands in dest
             folder, pattern = posixpath.split(source)
             inner = _under(path, self.dest)
-            if not inner or _glob_parts(folder):
+            if not inner or has_glob(folder):
                 return None
             first, _, rest = inner.partition("/")
             if not fnmatch.fnmatchcase(first, pattern):
@@ -383,7 +383,7 @@ class ImageFiles:
             return _Copy(instruction, dest_abs, dest_is_dir, [("heredoc", h, False) for h in instruction.heredocs])
         *sources, dest = words
         dest_abs = norm(posixpath.join(workdir, dest))
-        dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(ch in s for s in sources for ch in "*?[") or \
+        dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(has_glob(s) for s in sources) or \
             dest_abs in IMAGE_DIRECTORIES
         entries = []
         source_name = instruction.flags.get("from")
@@ -441,8 +441,9 @@ class ImageFiles:
                 yield relative, os.path.isdir(os.path.join(base, name))
 
 
-def _glob_parts(folder: str) -> bool:
-    return any(ch in folder for ch in "*?[")
+def has_glob(text: str) -> bool:
+    """Whether a path holds a shell glob (`*`, `?`, `[`)."""
+    return any(ch in text for ch in "*?[")
 
 
 def candidate_paths(reference: str, workdir: str, search: list[str] = PATH_DIRS) -> list[str]:
