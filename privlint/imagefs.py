@@ -85,6 +85,7 @@ class _Copy:
         self.dest = dest
         self.dest_is_dir = dest_is_dir
         self.sources = sources  # (kind, value, is_dir) with kind context/heredoc/stage/image/url/archive/outside
+        self._paths: list[str] | None = None  # context_paths, once walked
 
     def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
         for kind, value, is_dir in self.sources:
@@ -130,7 +131,12 @@ class _Copy:
         return _NOT_COVERED
 
     def context_paths(self, context: str | None, limit: int) -> list[str]:
-        """The image paths of the build-context files this COPY places (folders walked, up to `limit`)."""
+        """The image paths of the build-context files this COPY places (folders walked once, up to `limit`)."""
+        if self._paths is None:
+            self._paths = self._walk(context, limit)
+        return self._paths
+
+    def _walk(self, context: str | None, limit: int) -> list[str]:
         paths: list[str] = []
         for kind, value, is_dir in self.sources:
             if kind != "context" or context is None:
