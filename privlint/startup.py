@@ -138,6 +138,13 @@ class Startup:
         return self.dockerfile.final_stage
 
     @cached_property
+    def start_scope(self) -> dict:
+        """The final stage's ARG and ENV values, then a compose service's `environment:`: what a variable of the
+        start-up holds when nothing in the script sets it."""
+        scope = stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}
+        return {**scope, **self.environment}
+
+    @cached_property
     def environment(self) -> dict:
         """The final stage's ENV (and ARG) values with a known value: what start-up scripts see."""
         if self.dockerfile is None or self.final_stage is None:
@@ -205,9 +212,7 @@ class Startup:
     def launch_drops(self, launch: Launch) -> bool:
         """A drop tool, sudo/su to another user, or the base image's dropping entrypoint."""
         if launch.drop and launch.drop_user is None and launch.drop_user_text:
-            scope = {**(stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}),
-                     **self.environment}
-            user = expand(launch.drop_user_text, scope)
+            user = expand(launch.drop_user_text, self.start_scope)
             if user and is_root_user(user):
                 return False  # `ENV PUID=0` ... `su-exec ${PUID}:${PGID}`: it switches to root
         return hands_to_user(launch) or self.base_drops(launch)
@@ -420,8 +425,7 @@ class Startup:
         PUID is set. A drop under a test of the current user (`id -u`, `$EUID`, `whoami`) or of the
         command (`$1`) is a real one; so is one whose variable the image sets with ENV.
         """
-        env = {**(stage_scope(self.dockerfile, self.final_stage) if self.final_stage is not None else {}),
-               **self.environment}  # the image's ENV and ARG, and a compose service's `environment:`
+        env = self.start_scope
         names: list[str] = []
         other_path = False
         for script in self.pid1_scripts:
