@@ -147,9 +147,9 @@ class StageDownloads:
         cmd = startup.chain.cmd
         if cmd is not None and cmd.exec_form and startup.chain.entrypoint is not None:
             commands.append((list(cmd.exec_form), cmd))
+        cwd = workdir_at(startup.dockerfile, startup.final_stage)
         for words, instruction in commands:
             name = basename(words[0]) if words else ""
-            cwd = workdir_at(startup.dockerfile, startup.final_stage)
             for download in pending.named(set(words) | {posixpath.basename(w) for w in words}):
                 if not _resolves(download, words, cwd):
                     continue
@@ -263,7 +263,7 @@ class StageDownloads:
                 tokens = _command_tokens(command, name, words, text) | _globbed_checks(pending, name, words, cwd)
                 for word in program[1:]:
                     if word.kind == m.VAR:  # `unzip "$zip"` with `zip` set in each branch: any of its values
-                        tokens |= {part for value in _alternatives_of("$" + (word.var or ""), analysis)
+                        tokens |= {part for value in _alternatives_of("$" + (word.var or ""), analysis, values)
                                    for part in _names_of(value)}
                 globbed = any(has_glob(w or "") for w in words[1:])  # `rpm -i oracle-*.rpm`
                 builds = name in COMPILERS or (bool(words) and words[0] in ("./configure", "configure"))
@@ -308,7 +308,7 @@ class StageDownloads:
         if url.startswith("$") and download.output and \
                 posixpath.basename(download.output) == posixpath.basename(url.split("?", 1)[0]):
             # `curl -O "$link"` with `link` set in each branch: the file is named after whichever URL it holds
-            for alternative in _alternatives_of(url, analysis):
+            for alternative in _alternatives_of(url, analysis, values):
                 download.names |= _names_of(posixpath.basename(alternative.split("?", 1)[0]))
         download.names.discard("")
         download.names -= {"-", "/dev/null", "/dev/stdout"}
@@ -776,16 +776,19 @@ def _value(word: m.Word, values: dict) -> str | None:
     return word_value(word, values, keep_unknown=True)
 
 
-def _alternatives_of(reference: str, analysis) -> list[str]:
-    """The literal values a variable is given in different branches (`$link`, `${link}`): [] for one value."""
-    match = re.fullmatch(r"\$\{?([A-Za-z_]\w*)\}?", reference.strip("\"'"))
+def _alternatives_of(reference: str, analysis, values: dict) -> list[str]:
+    """The literal values a variable is given in different branches (`$link`, `${link}`): [] for one value.
+    `values` are the script's constants (and the scope), to expand each of them with."""
+    match = _VARIABLE_REFERENCE.fullmatch(reference.strip("\"'"))
     if match is None:
         return []
     words = analysis.variables.values.get(match.group(1), [])
     if len(words) < 2 or any(w is None or "$(" in w.text or "`" in w.text for w in words):
         return []
-    constants = _constants(analysis)
-    return [value for value in (word_value(w, constants, keep_unknown=True) for w in words) if value]
+    return [value for value in (word_value(w, values, keep_unknown=True) for w in words) if value]
+
+
+_VARIABLE_REFERENCE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
 def _constants(analysis) -> dict:
