@@ -16,7 +16,7 @@ import re
 
 from privlint import shell_model as m
 from privlint.dockerfile import expand, stage_scope, workdir_at
-from privlint.filekind import surely_shell
+from privlint.filekind import SHELL, head_of, kind_of, surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
 from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, has_glob, norm, word_value
@@ -442,8 +442,6 @@ class Builder:
 
 
 def _shell_file(path: str) -> bool:
-    from privlint.filekind import SHELL, head_of, kind_of
-
     head = head_of(path)
     return head is not None and kind_of(path, head) == SHELL
 

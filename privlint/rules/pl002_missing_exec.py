@@ -86,7 +86,7 @@ def _foreground_servers(startup, script, reported: set[int]):
             continue
         launches = analysis.launches(command)
         if place.endless and not looped and analysis.is_long_running(command) and not analysis.forwards_term() \
-                and not _maybe_unread_function(analysis, command) and analysis.function_called(command) is None:
+                and not analysis.may_be_unread_function(command) and analysis.function_called(command) is None:
             looped = True
             reported.add(id(command))
             yield _report(startup, script, command,
@@ -213,7 +213,7 @@ def _check_script(startup, script, reported: set[int]):
                                   background.path, background.line, background.column,
                                   f"`{' '.join(background.text.split())[:60]}` starts in the background")])
             continue
-        if not analysis.is_long_running(command) or _maybe_unread_function(analysis, command) or \
+        if not analysis.is_long_running(command) or analysis.may_be_unread_function(command) or \
                 analysis.function_called(command) is not None or any(command is deep for deep in analysis.too_deep):
             continue  # a function privlint could not read or follow (too deep) is no program to exec
         if analysis.place(command).condition:
@@ -318,10 +318,6 @@ def _called_once(analysis, function: str | None, depth: int = 0) -> bool:
 def _sources_unread(analysis) -> bool:
     """The script sources a file whose functions privlint has not read: any bare name may be one of them."""
     return bool(analysis.unread_sources)
-
-
-def _maybe_unread_function(analysis, command) -> bool:
-    return analysis.may_be_unread_function(command)
 
 
 def _unforwarded_background(analysis, wait: Command) -> Command | None:
