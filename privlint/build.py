@@ -22,7 +22,7 @@ from privlint.flow import Variables
 from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, has_glob, norm, word_value
 from privlint.launch import shell_c_word
 from privlint.programs import ENVIRONMENT_FILES, S6_SCRIPTS, SHELLS
-from privlint.shell import parse_script
+from privlint.shell import parse_script, pin_lines
 from privlint.source import SourceText, UnreadableFile, read_source
 from privlint.startup import Startup, StartupScript, looks_like_script, script_of
 from privlint.trail import chain_step
@@ -254,10 +254,8 @@ class Builder:
             return self._parse(self.startup.dockerfile.path, origin.text, lines[0] - 1)
         key = (self.startup.dockerfile.path, "generated", origin.image_path, lines)
         if key not in self.parsed:
-            script = parse_script(self.startup.dockerfile.path, origin.text, 0)
-            for command in m.iter_commands(script.body):
-                command.line = lines[min(command.line, len(lines)) - 1]
-                command.end_line, command.column = command.line, 1
+            script = pin_lines(parse_script(self.startup.dockerfile.path, origin.text, 0),
+                               lambda line: lines[min(line, len(lines)) - 1])
             script.generated = True
             self.parsed[key] = script
         return self.parsed[key]

@@ -208,6 +208,15 @@ _ESCAPED = re.compile(r"\\(.)", re.S)
 _ESCAPED_IN_DOUBLE = re.compile(r'\\([$`"\\\n])')
 
 
+def pin_lines(script: m.Script, line_of) -> m.Script:
+    """Point every command of a script parsed from text that is not written line for line in its file (an echoed
+    script, a compose `- |` string) at the file line `line_of(line in the text)` gives, column 1."""
+    for command in m.iter_commands(script.body):
+        command.line = command.end_line = line_of(command.line)
+        command.column = 1
+    return script
+
+
 def _unescape_word(text: str) -> str:
     return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 

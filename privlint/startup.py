@@ -15,7 +15,7 @@ from privlint.launch import Launch, basename, read_launch
 from privlint.programs import BASE_IMAGES, DROP_TOOLS, OFFICIAL_ARCH_NAMESPACES, SHELLS, USER_CHECK, family
 from privlint.record import factory, record
 from privlint.run_shell import instruction_shell
-from privlint.shell import parse_script
+from privlint.shell import parse_script, pin_lines
 
 
 def _compose_instruction(keyword: str, setting, path: str) -> Instruction:
@@ -286,9 +286,7 @@ class Startup:
             instruction, text = string
             script = parse_script(instruction.path or self.dockerfile.path, text, instruction.line - 1)
             if "\n" in text:  # a string of several lines (`- |` in compose): its commands are reported at its line
-                for command in m.iter_commands(script.body):
-                    command.line = command.end_line = instruction.line
-                    command.column = 1
+                pin_lines(script, lambda _line: instruction.line)
             result.append((instruction, script))
         return result
 
