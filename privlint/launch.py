@@ -17,7 +17,6 @@ from privlint.programs import (
     ONE_SHOT_SCRIPTS,
     PACKAGE_RUNNERS,
     PASS_THROUGH,
-    PATH_DIRS,
     SERVICE_STARTERS,
     SERVING_SCRIPTS,
     SHELL_BUILTINS,
@@ -202,7 +201,8 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
     """Classify a command's words (variables already expanded where they could be).
 
     `extra_drop_tools` (from configuration) are read like gosu: `TOOL USER COMMAND...`.
-    `base_entrypoints` are the base image's entrypoint scripts: they set up, then run their arguments.
+    `base_entrypoints` are the references (a bare name, absolute paths) that run the base image's entrypoint
+    script: it sets up, then runs its arguments.
     """
     launch = Launch()
     i = 0
@@ -244,7 +244,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name in PASS_THROUGH and i + 1 < n:
             i += 1
             continue
-        if name in base_entrypoints and _may_be_base_file(words[i].value or ""):
+        if (words[i].value or "") in base_entrypoints:
             launch.via_base = True
             i += 1
             continue
@@ -436,15 +436,6 @@ def _sudo_user(name: str, words: list[Word], i: int, end: int | None) -> str | N
             continue
         return value or None
     return None
-
-
-def _may_be_base_file(value: str) -> bool:
-    """`docker-entrypoint.sh` (found on PATH) or `/usr/local/bin/docker-entrypoint.sh` may be the base image's
-    script; `bin/docker-entrypoint.sh` or `./docker-entrypoint.sh` is a file of the project's own."""
-    if "/" not in value:
-        return True
-    folder = value.rsplit("/", 1)[0] or "/"
-    return folder in PATH_DIRS or folder == "/"
 
 
 def _su_script(words: list[Word], i: int) -> list[Word]:

@@ -12,7 +12,15 @@ from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
-from privlint.programs import BASE_IMAGES, DROP_TOOLS, OFFICIAL_ARCH_NAMESPACES, SHELLS, USER_CHECK, family
+from privlint.programs import (
+    BASE_IMAGES,
+    DROP_TOOLS,
+    OFFICIAL_ARCH_NAMESPACES,
+    PATH_DIRS,
+    SHELLS,
+    USER_CHECK,
+    family,
+)
 from privlint.record import factory, record
 from privlint.run_shell import instruction_shell
 from privlint.shell import parse_script, pin_lines
@@ -166,23 +174,29 @@ class Startup:
 
     @cached_property
     def base_entrypoints(self) -> frozenset[str]:
-        """Names of the base image's entrypoint scripts, which set up and then run their arguments."""
+        """The references that run the base image's entrypoint script (which sets up, then runs its arguments):
+        its bare name found on PATH and its absolute paths, each only while the Dockerfile has not put a file of its
+        own there (`COPY run.sh /docker-entrypoint.sh` over `FROM node` is the project's script)."""
         if self.base is None or not self.base.entrypoint:
             return frozenset()
-        names = set()
+        references = set()
+        image_known = self.context is not None and self.dockerfile is not None and self.final_stage is not None
+        if image_known:
+            from privlint.dockerfile import workdir_at
+            from privlint.imagefs import BASE
+
+            workdir = workdir_at(self.dockerfile, self.final_stage)
         for word in self.base.entrypoint:
             name = basename(word)
             if not name or not (name.endswith(".sh") or "entrypoint" in name):
                 continue
-            if self.context is not None and self.dockerfile is not None:
-                from privlint.dockerfile import workdir_at
-                from privlint.imagefs import BASE
-
-                origin = self.image.resolve(self.final_stage, word, workdir_at(self.dockerfile, self.final_stage))
-                if getattr(origin, "kind", None) != BASE:
-                    continue  # the Dockerfile puts its own file there
-            names.add(name)
-        return frozenset(names)
+            for reference in [name, *(posixpath.join(folder, name) for folder in [*PATH_DIRS, "/"])]:
+                if image_known:
+                    origin = self.image.resolve(self.final_stage, reference, workdir)
+                    if getattr(origin, "kind", None) != BASE:
+                        continue  # the Dockerfile puts its own file there
+                references.add(reference)
+        return frozenset(references)
 
     def base_drops(self, launch: Launch) -> bool:
         """The launch goes through the base image's entrypoint, which drops for its default program."""
