@@ -20,7 +20,7 @@ import re
 from privlint import shell_model as m
 from privlint.dockerfile import Instruction, Stage, _split_words, expand, stage_scope, workdir_at
 from privlint.finding import Related
-from privlint.imagefs import has_glob, norm, word_value
+from privlint.imagefs import brace_expanded, changed_directory, has_glob, norm, word_value
 from privlint.launch import basename
 from privlint.programs import (
     ARCHIVERS,
@@ -245,9 +245,11 @@ class StageDownloads:
                 launch = launches[0] if launches else None
                 program = launch.program if launch is not None else command.words
                 words = [_value(w, values) for w in program]
+                words[1:] = [part for word, value in zip(program[1:], words[1:])
+                             for part in brace_expanded(word.text, value)]
                 name = basename(words[0]) if words and words[0] else None
-                if name == "cd" and len(words) > 1 and words[1] and not words[1].startswith("-"):
-                    cwd = norm(posixpath.join(cwd, words[1]))
+                if name == "cd":
+                    cwd = changed_directory(cwd, words[1:], values)
                     continue
                 if name in FETCHERS:
                     download = self._fetch(command, name, words, commands[position + 1:], analysis, values, cwd,
@@ -462,7 +464,8 @@ def _consume(download: Download, after, analysis, values, cwd) -> None:
     elif name == "tar" and _tar_extracts(words[1:]):
         download.uses.append(f"extracted into {_option_value(words[1:], ('-C', '--directory')) or cwd}")
         download.output = None
-    elif name in ("gunzip", "gzip", "zcat", "xz", "bunzip2", "zstd", "tee", "cat", "dd"):
+    elif name in ("gunzip", "gzip", "zcat", "xz", "bunzip2", "zstd", "tee", "cat", "dd") or (
+            name in ("sed", "tr") and after[-1].stdout_file() is not None):  # `| sed '1,/^#/d' >> backup.sh`
         target = after[-1].stdout_file()
         if target is not None:
             output = _value(target, values)
@@ -639,6 +642,11 @@ def _names_file(download: Download, word: str) -> bool:
     return False
 
 
+#: `host.tld/path` with no scheme: curl and wget fetch it over http (`wget -N git.io/aria2.sh`). The last label
+#: of the host is letters only, so `conf.d/x` or `v1.2/file` stay paths.
+_SCHEMELESS_URL = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(:[0-9]+)?/[^\s]*$")
+
+
 def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, bool]:
     """(url, output file, writes to stdout) of a curl or wget command's arguments."""
     url = output = None
@@ -676,9 +684,9 @@ def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, boo
                 if letter == "O" and name == "curl":
                     remote_name = True
             continue
-        if url is None and ("://" in argument or argument.startswith("$")):
-            url = argument
-    if url is None or ("://" not in url and not url.startswith("$")):
+        if url is None and ("://" in argument or argument.startswith("$") or _SCHEMELESS_URL.match(argument)):
+            url = argument  # curl and wget take `git.io/x.sh` as http://git.io/x.sh
+    if url is None:
         return None, None, False  # a variable holding the URL (`"${SONARR_URL}"`) still names a download
     if remote_name and output is None:
         output = posixpath.basename(url.split("?", 1)[0].rstrip("/"))

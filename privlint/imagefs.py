@@ -447,6 +447,39 @@ class ImageFiles:
                 yield relative, os.path.isdir(os.path.join(base, name))
 
 
+def changed_directory(cwd: str, arguments: list, scope: dict) -> str:
+    """The folder after `cd ARGS` from `cwd`: a bare `cd` (or `cd ~`) goes home, `$HOME` when the build sets it
+    and `~` (not guessed) when not; an option or an unknown argument leaves it as it was."""
+    target = arguments[0] if arguments else "~"
+    if target is None or target.startswith("-"):
+        return cwd
+    if target == "~" or target.startswith("~/"):
+        home = scope.get("HOME") or "~"
+        return norm(home + target[1:]) if home.startswith("/") else "~" + target[1:]
+    return norm(posixpath.join(cwd, target))
+
+
+_BRACE_GROUP = re.compile(r"(?<!\$)\{([^{}\s$]*,[^{}\s]*)\}")
+
+
+def brace_expanded(raw: str, value: str | None, limit: int = 64) -> list:
+    """The words bash makes of unquoted `{a,b,*.sh}` groups (`chmod +x $DIR/{cloudflared,agent}`); a quoted word,
+    one with no group, or one that makes more than `limit` words is itself."""
+    if not value or "{" not in value or any(ch in raw for ch in "'\"\\"):
+        return [value]
+    words, done = [value], []
+    while words:
+        if len(done) + len(words) > limit:
+            return [value]  # too many to follow: the word as written
+        word = words.pop()
+        match = _BRACE_GROUP.search(word)
+        if match is None:
+            done.append(word)
+            continue
+        words += [word[:match.start()] + part + word[match.end():] for part in match.group(1).split(",")]
+    return done
+
+
 def has_glob(text: str) -> bool:
     """Whether a path holds a shell glob (`*`, `?`, `[`)."""
     return any(ch in text for ch in "*?[")
@@ -500,8 +533,7 @@ def _run_ops(instruction: Instruction, script: m.Script, scope: dict, workdir: s
             ops.append(written)
             continue
         if name == "cd":
-            target = values[1] if len(values) > 1 else None
-            cwd = norm(posixpath.join(cwd, target)) if target and not target.startswith("-") else cwd
+            cwd = changed_directory(cwd, values[1:], scope)
             continue
         if None in values[1:]:
             continue

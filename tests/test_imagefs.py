@@ -98,3 +98,23 @@ def test_copy_from_a_stage_with_a_glob(tmp_path):
     files = {"scripts/init.sh": "x", "scripts/conf.txt": "y"}
     assert lookup(tmp_path / "1", text, "/app/init.sh", files).kind == CONTEXT
     assert lookup(tmp_path / "2", text, "/app/missing.sh", files).kind == BASE
+
+
+def test_brace_groups_expand_only_unquoted_and_within_a_limit():
+    from privlint.imagefs import brace_expanded
+
+    assert sorted(brace_expanded("$D/{a,b,*.sh}", "/app/{a,b,*.sh}")) == ["/app/*.sh", "/app/a", "/app/b"]
+    assert sorted(brace_expanded("x{1,2}{a,b}", "x{1,2}{a,b}")) == ["x1a", "x1b", "x2a", "x2b"]
+    assert brace_expanded('"$D/{a,b}"', "/app/{a,b}") == ["/app/{a,b}"]  # quoted: one literal name
+    assert brace_expanded("${V,,}", "${V,,}") == ["${V,,}"]  # a parameter expansion, not a group
+    assert brace_expanded("{a,b}" * 10, "{a,b}" * 10, limit=64) == ["{a,b}" * 10]  # 1,024 words: not followed
+
+
+def test_cd_without_an_argument_goes_home():
+    from privlint.imagefs import changed_directory
+
+    assert changed_directory("/src", [], {}) == "~"
+    assert changed_directory("/src", [], {"HOME": "/home/app"}) == "/home/app"
+    assert changed_directory("/src", ["~/build"], {"HOME": "/root"}) == "/root/build"
+    assert changed_directory("/src", ["-P"], {}) == "/src"
+    assert changed_directory("/src", ["lib"], {}) == "/src/lib"
