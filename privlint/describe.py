@@ -21,7 +21,7 @@ def describe(startup, result) -> dict:
     service = startup.service
     user = startup.user
     start_user = user.value if user is not None and user.value else (
-        "unknown (no Dockerfile)" if dockerfile is None else None)
+        "unknown (no Dockerfile)" if dockerfile is None else "an unresolved user")
     found = {
         "dockerfile": dockerfile.path if dockerfile is not None else None,
         "stage": None if stage is None else {"index": stage.index, "name": stage.alias, "line": stage.line,

@@ -352,6 +352,15 @@ def expand(text: str, scope: dict[str, str | None]) -> str | None:
     return None if unknown else result
 
 
+def expand_path(text: str, scope: dict[str, str | None]) -> str | None:
+    """`expand` for a WORKDIR or a COPY/ADD destination: a variable the Dockerfile never declares (the base image's
+    ENV, `${HOMEDIR}`) stays as written, `${NAME}`, so `COPY run.sh ${HOMEDIR}/entry.sh` and `WORKDIR ${HOMEDIR}`
+    still name the same place. A declared variable with no value is unknown, as in `expand`."""
+    names = {match.group(1) or match.group(4) for match in _VARIABLE.finditer(text)}
+    kept = {name: "${%s}" % name for name in names if name not in scope}
+    return expand(text, {**scope, **kept} if kept else scope)
+
+
 @record
 class StageState:
     """What is in effect before one instruction of a stage: ARG/ENV values and WORKDIR."""
@@ -400,7 +409,7 @@ def walk_stage(dockerfile: Dockerfile, stage: Stage) -> StageWalk:
                 # `ENV PATH=/app/bin:$PATH`: the base image's PATH is the usual one when nothing set it here
                 env[name] = expand(value, {"PATH": ":".join(PATH_DIRS), **scope} if name == "PATH" else scope)
         elif instruction.keyword == "WORKDIR":
-            value = expand(instruction.args.strip(), scope)
+            value = expand_path(instruction.args.strip(), scope)
             if value:
                 workdir = posixpath.normpath(posixpath.join(workdir, value))
     walk = StageWalk(states, [state.instruction.line for state in states], env, {**args, **env}, workdir)

@@ -16,7 +16,17 @@ import posixpath
 import re
 
 from privlint import shell_model as m
-from privlint.dockerfile import Dockerfile, Heredoc, Instruction, Stage, _split_words, expand, stage_scope, walk_stage
+from privlint.dockerfile import (
+    Dockerfile,
+    Heredoc,
+    Instruction,
+    Stage,
+    _split_words,
+    expand,
+    expand_path,
+    stage_scope,
+    walk_stage,
+)
 from privlint.launch import basename
 from privlint.programs import IMAGE_DIRECTORIES, PATH_DIRS
 from privlint.record import record
@@ -377,7 +387,8 @@ class ImageFiles:
 
     # -- COPY/ADD ---------------------------------------------------------------------------
     def _copy(self, stage: Stage, instruction: Instruction, scope: dict, workdir: str):
-        words = [expand(w, scope) for w in _copy_words(instruction)]
+        words = _copy_words(instruction)
+        words = [expand(w, scope) for w in words[:-1]] + [expand_path(w, scope) for w in words[-1:]]
         if len(words) < 1 or (len(words) < 2 and not instruction.heredocs):
             return None
         if any(w is None for w in words):

@@ -59,8 +59,9 @@ def _outline(startup: dict) -> list[tuple[int, str]]:
     user = startup["user"]
     if user:
         kind = "root" if user["root"] else "not root"
+        value = user["value"] if user["value"] is not None else "unresolved (USER names a variable privlint cannot read)"
         where = _at(user["path"], user["line"])
-        out.append((1, f"user at start: {user['value']} ({kind}), from the {user['from']}{where}"))
+        out.append((1, f"user at start: {value} ({kind}), from the {user['from']}{where}"))
     if startup["pid1"]:
         out.append((1, "PID 1 chain"))
         for step in startup["pid1"]:
