@@ -59,7 +59,7 @@ def _outline(startup: dict) -> list[tuple[int, str]]:
     user = startup["user"]
     if user:
         kind = "root" if user["root"] else "not root"
-        value = user["value"] if user["value"] is not None else "unresolved (USER names a variable privlint cannot read)"
+        value = user["value"] if user["value"] is not None else "unresolved (a variable)"
         where = _at(user["path"], user["line"])
         out.append((1, f"user at start: {value} ({kind}), from the {user['from']}{where}"))
     if startup["pid1"]:
