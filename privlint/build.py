@@ -276,12 +276,17 @@ class Builder:
                 if not isinstance(command, m.Command) or end.how == "exit":
                     continue
                 for launch in current.analysis.launches(command):
-                    reference = None
+                    reference = hop = None
                     if launch.runs_args and cmd_words:
-                        reference = script_of(startup.read(cmd_words).program)
+                        cmd_launch = startup.read(cmd_words)
+                        reference = script_of(cmd_launch.program)
+                        inline = _shell_string(cmd_launch)
+                        if inline is not None:  # `exec "$@"` given `sh -c "rm -f x.pid && rails s"`
+                            reference, hop = "its `sh -c` string", self._inline_hop(inline)
                     elif launch.exec_ and launch.program:
                         reference = script_of(launch.program)
-                    hop = self._script_named(reference, "hop", cwd) if reference else None
+                    if hop is None:
+                        hop = self._script_named(reference, "hop", cwd) if reference else None
                     if hop is not None and id(hop.script) not in seen:
                         hop.via = _via(command, f"hands over to {reference}")
                         nxt = hop
@@ -294,6 +299,21 @@ class Builder:
             startup.hops.append(nxt)
             current = nxt
             cmd_words = None  # "$@" past the first hop is what the hop was given: not followed further
+
+    def _inline_hop(self, text: str) -> StartupScript | None:
+        """The `sh -c` string CMD (or a compose `command:`) hands to an entrypoint that ends in `exec "$@"`: it runs
+        as PID 1 next, at the line that gives it (a string of several lines is reported at that line)."""
+        owner = self.startup.chain.cmd
+        if owner is None or self.count >= MAX_SCRIPTS:
+            return None
+        self.count += 1
+        script = parse_script(owner.path or self.startup.dockerfile.path, text, owner.line - 1)
+        if "\n" in text:
+            pin_lines(script, lambda _line: owner.line)
+        script.generated = True  # text inside a JSON or YAML string: never edited
+        hop = self.load_parsed(script, "hop", None)
+        hop.string_of = owner
+        return hop
 
     def _s6_scripts(self) -> None:
         """s6-overlay's `/init` runs the image's init scripts (`/etc/cont-init.d/*`, v3 oneshots) before the

@@ -93,6 +93,7 @@ class StartupScript:
     role: str = "entrypoint"  # entrypoint, hop, foreground, alone
     image_path: str | None = None  # where the image has it
     via: object = None  # finding.Related: what runs it (ENTRYPOINT/CMD, or the command handing over to it)
+    string_of: Instruction | None = None  # a `sh -c` string: the CMD (or compose `command:`) that gives it
 
 
 @record

@@ -16,9 +16,13 @@ RULE = Rule("PL002", "missing-exec", Severity.ERROR,
 def check(startup):
     reported: set[int] = set()
     for script in startup.pid1_scripts:
-        if script.is_entrypoint:
+        if script.string_of is not None:  # `exec "$@"` handed over to CMD's `sh -c` string
+            yield from _shell_string_findings(startup, script.string_of, script.script, script.analysis)
+        elif script.is_entrypoint:
             yield from _check_script(startup, script, reported)
-    yield from _check_shell_string(startup)
+    if startup.exec_form_shell_string() is not None and startup.script is None:
+        instruction, script = startup.chain_scripts[-1]
+        yield from _shell_string_findings(startup, instruction, script, startup.analyse(script))
 
 
 def _report(startup, script, command, message: str, fix: str, edit=None, extra=()):
@@ -139,13 +143,9 @@ def _npm_note(launches) -> str:
     return ""
 
 
-def _check_shell_string(startup):
-    """`CMD ["sh", "-c", "migrate && gunicorn app"]`: the shell is PID 1 and waits unless the last command
-    is exec'd (a lone simple command is exec'd by the shell itself)."""
-    if startup.exec_form_shell_string() is None or startup.script is not None:
-        return
-    instruction, script = startup.chain_scripts[-1]
-    analysis = startup.analyse(script)
+def _shell_string_findings(startup, instruction, script, analysis):
+    """`CMD ["sh", "-c", "migrate && gunicorn app"]`, also as what an entrypoint's `exec "$@"` runs: the shell is
+    PID 1 and waits unless the last command is exec'd (a lone simple command is exec'd by the shell itself)."""
     items = script.body.items
     if len(items) == 1 and isinstance(items[0], Command):
         return
