@@ -616,6 +616,9 @@ def script_of(program: list[m.Word]) -> str | None:
     if not program or program[0].kind != m.LITERAL:
         return None
     name = basename(program[0].value)
+    if program[0].value in (".", "source"):  # `CMD . ./start.sh`: the shell PID 1 runs reads the file itself
+        value = program[1].value if len(program) > 1 and program[1].kind == m.LITERAL else None
+        return value or None
     if name in SHELLS:
         for word in program[1:]:
             value = word.value if word.kind == m.LITERAL else None
