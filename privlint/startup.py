@@ -461,6 +461,33 @@ class Startup:
                 names += [v for v in dict.fromkeys(variables) if v not in names]
         return names if names and other_path else None
 
+    def root_by_default_drop(self) -> tuple[m.Command, list[str]] | None:
+        """(the drop, its variables) when every drop at a path end switches to a user the script defaults to root
+        and the image does not set: `PUID=${PUID:=0}` ... `exec su-exec ${PUID}:${PGID} "$@"` runs as root
+        unless PUID is given."""
+        env = self.start_scope
+        found = None
+        for script in self.pid1_scripts:
+            analysis = script.analysis
+            defaults = _script_defaults(script.script)
+            for end in analysis.path_ends():
+                command = end.command
+                if not isinstance(command, m.Command):
+                    continue
+                for launch in analysis.launches(command):
+                    if not self.launch_drops(launch):
+                        continue
+                    text = launch.drop_user_text if launch.drop and launch.drop_user is None else None
+                    text = (text or "").split(":", 1)[0]  # the user, not the group: `${PUID}:${PGID}`
+                    names = [n for n in dict.fromkeys(_VARIABLE_NAME.findall(text)) if n not in env]
+                    if not names or any(n not in defaults for n in names):
+                        return None  # a drop to a user privlint cannot show is root
+                    user = expand(text, {**defaults, **env})
+                    if not user or not is_root_user(user):
+                        return None
+                    found = found or (command, names)
+        return found
+
     def guarded_by_user_check(self, analysis: ScriptAnalysis, command: m.Command) -> bool:
         """Whether a test of the current user (`[ "$(id -u)" = 0 ]`, `$EUID`, `whoami`) leads to the command."""
         return is_user_check(" ".join(guard[0] for guard in _guards_of(analysis, command)))
@@ -496,6 +523,16 @@ class Startup:
 
 
 _VARIABLE_NAME = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_DEFAULTED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$]*)\}")
+
+
+def _script_defaults(script: m.Script) -> dict[str, str]:
+    """The defaults a script gives its variables (`PUID=${PUID:=0}`, `: "${PGID:-0}"`), the first one of each."""
+    found: dict[str, str] = {}
+    for line in script.lines:
+        for name, value in _DEFAULTED.findall(line):
+            found.setdefault(name, value.strip("\"'"))
+    return found
 
 
 def _guards_of(analysis: ScriptAnalysis, command: m.Command, depth: int = 0) -> tuple:

@@ -78,6 +78,15 @@ def check(startup):
     if launches and all(_interactive(launch) for launch in launches):
         return  # `CMD ["bash"]` behind an opt-in drop: a shell to work in, whoever it runs as
     if startup.drops_privileges():
+        defaulted = startup.root_by_default_drop()
+        if defaulted is not None:
+            command, variables = defaulted
+            names = " or ".join(f"`{name}`" for name in variables)
+            yield RULE.at(user.path or startup.dockerfile.path, user.line, 1,
+                          f"the main process runs as root unless {names} is set: {quote(command.text, 40)} switches "
+                          "to the user the script defaults to 0 (root)", f"Default to a non-root id in the script, or "
+                          f"set {names} in the image with ENV", severity=Severity.WARNING, related=main_trail(startup))
+            return
         variables = startup.opt_in_drop()
         if variables:
             names = " or ".join(f"`{name}`" for name in variables)
