@@ -19,7 +19,18 @@ from privlint.dockerfile import expand, stage_scope, workdir_at
 from privlint.filekind import SHELL, head_of, kind_of, surely_shell
 from privlint.finding import InputError, Note, Related
 from privlint.flow import Variables
-from privlint.imagefs import CONTEXT, DELETED, DOWNLOAD, GENERATED, HEREDOC, OUTSIDE, has_glob, norm, word_value
+from privlint.imagefs import (
+    CONTEXT,
+    DELETED,
+    DOWNLOAD,
+    GENERATED,
+    HEREDOC,
+    MOUNTED,
+    OUTSIDE,
+    has_glob,
+    norm,
+    word_value,
+)
 from privlint.launch import shell_c_word
 from privlint.programs import ENVIRONMENT_FILES, S6_SCRIPTS, SHELLS
 from privlint.shell import parse_script, pin_lines
@@ -211,6 +222,11 @@ class Builder:
         if origin.kind == OUTSIDE:
             startup.script_missing = True
             self.reader.note(dockerfile.path, f"entrypoint {reference} resolves outside the build context: not read")
+            return
+        if origin.kind == MOUNTED:
+            startup.script_missing = True
+            self.reader.note(dockerfile.path, f"entrypoint {reference} is bind-mounted by compose from a host path "
+                                              "outside the repository: not read")
             return
         if not origin.readable:
             if startup.is_base_program(reference):

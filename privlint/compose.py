@@ -10,6 +10,7 @@ profiles (every service counts) are understood.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 
@@ -49,6 +50,7 @@ class Service:
     init: Setting | None = None
     privileges: list = factory(list)  # Setting("privileged: true") ...
     no_new_privileges: bool = False
+    mounts: list = factory(list)  # Setting((container path, host path on disk or None)) for each bind mount
 
     def key(self) -> tuple:
         """What makes two services run an image the same way (for linting it once)."""
@@ -58,7 +60,7 @@ class Service:
         return (os.path.realpath(self.dockerfile or ""), os.path.realpath(self.context or ""), self.target,
                 value(self.user), value(self.entrypoint), value(self.command), self.working_dir,
                 tuple(sorted(self.environment.items())), value(self.init), tuple(s.value for s in self.privileges),
-                self.no_new_privileges)
+                self.no_new_privileges, tuple(m.value for m in self.mounts))
 
 
 def read_compose(path: str, text: str) -> list[Service]:
@@ -280,11 +282,42 @@ class _Reader:
                 value = (self.scalar(item) or "").upper().removeprefix("CAP_")
                 if value in ("ALL", "SYS_ADMIN"):
                     service.privileges.append(Setting(f"cap_add: {value}", cap_line))
+        volumes, volumes_path, volumes_line = field("volumes")
+        service.mounts = self._binds(volumes, os.path.dirname(volumes_path), volumes_line)
         security, _, _ = field("security_opt")
         if security is not None and _is_sequence(security):
             options = [(self.scalar(item) or "").replace("=", ":") for item in security.value]
             service.no_new_privileges = any(o in ("no-new-privileges", "no-new-privileges:true") for o in options)
         return service
+
+    def _binds(self, node, folder: str, line: int) -> list:
+        """The bind mounts of `volumes:` (`./run.sh:/run.sh:ro`, or `type: bind` with source and target): what
+        the container sees at the target is the host's file, not the image's. The host path is None when it is
+        not under the compose file's folder tree (`/etc/x`, `~/x`, an unknown variable): privlint cannot read it."""
+        found = []
+        if node is None or not _is_sequence(node):
+            return found
+        for item in node.value[:MAX_SERVICES]:
+            item_line = item.start_mark.line + 1 if hasattr(item, "start_mark") else line
+            if _is_mapping(item):
+                if self.scalar(self.get(item, "type")) != "bind":
+                    continue
+                source, target = self.scalar(self.get(item, "source")), self.scalar(self.get(item, "target"))
+            else:
+                text = self.scalar(item)
+                if text is None or ":" not in text:
+                    continue
+                source, _, rest = text.partition(":")
+                target = rest.split(":", 1)[0]
+            if not source or not target or not target.startswith("/"):
+                continue
+            if not source.startswith((".", "/", "~")):
+                continue  # a named volume: the image's content is copied into it at first use
+            host = None
+            if source.startswith("."):
+                host = os.path.normpath(os.path.join(folder, source))
+            found.append(Setting((posixpath.normpath(target), host), item_line))
+        return found
 
     def _environment(self, node) -> dict:
         found = {}

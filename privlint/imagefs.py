@@ -39,6 +39,7 @@ IMAGE = "image"  # COPY --from=<an image>: not readable
 BASE = "base"  # not written by this Dockerfile: the base image's, or made by a RUN privlint does not follow
 ARCHIVE = "archive"  # extracted from a local archive by ADD: not readable
 OUTSIDE = "outside"  # a COPY source that leaves the build context: never read
+MOUNTED = "mounted"  # bind-mounted by compose from a host path privlint cannot read
 GENERATED = "generated"  # written by a RUN (`echo '...' > f`, `printf`, `cat <<EOF > f`), its text known
 
 #: How deep lookups may chain (a move of a move of a link ...): bounds cycles and work.
@@ -305,6 +306,10 @@ class StageFiles:
         path = norm(path)
         if depth > MAX_DEPTH:
             return Origin(BASE, path)
+        if before is None and depth == 0 and self.image.mounts and self.stage.index == self.image.mount_stage:
+            mounted = self.image.mounted(path)
+            if mounted is not None:
+                return mounted
         end = len(self.ops) if before is None else before
         for index in range(end - 1, -1, -1):
             result = self.ops[index].resolve(self, path, index, depth)
@@ -322,13 +327,32 @@ class StageFiles:
 class ImageFiles:
     """The file maps of every stage of a Dockerfile, built on first use."""
 
-    def __init__(self, dockerfile: Dockerfile, context: str | None, run_scripts=None):
+    def __init__(self, dockerfile: Dockerfile, context: str | None, run_scripts=None, mounts=(),
+                 mount_stage: int | None = None):
         self.dockerfile = dockerfile
+        # compose bind mounts, (container path, host path or None), longest first: at start-up the container sees
+        # these over the image's files of the stage it runs (`mount_stage`)
+        self.mounts = sorted(mounts, key=lambda mount: -len(mount[0]))
+        self.mount_stage = mount_stage
         self.context = context or ""
         self.has_context = context is not None
         self.context_real = os.path.realpath(context) if context is not None else ""
         self.run_scripts = run_scripts or {}  # id(instruction) -> [parsed shell of the RUN]
         self._files: dict[int, StageFiles] = {}
+
+    def mounted(self, path: str):
+        """The Origin of `path` as a compose bind mount shows it, or None when no mount covers it."""
+        for target, host in self.mounts:
+            inner = "" if path == target else _under(path, target)
+            if inner is None:
+                continue
+            full = os.path.join(host, inner) if host is not None and inner else host
+            if full is not None and os.path.isfile(full):
+                return Origin(CONTEXT, path, file=os.path.normpath(full))
+            if full is not None and inner == "" and os.path.isdir(full):
+                return None  # a folder mounted at the path itself: not a file
+            return Origin(MOUNTED, path, url=host)
+        return None
 
     def inside_context(self, path: str) -> bool:
         if not self.has_context:

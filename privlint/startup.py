@@ -371,7 +371,9 @@ class Startup:
         scripts: dict[int, list] = {}
         for _, instruction, script in self.run_scripts:
             scripts.setdefault(id(instruction), []).append(script)
-        return ImageFiles(self.dockerfile, self.context, scripts)
+        mounts = [setting.value for setting in self.service.mounts] if self.service is not None else []
+        stage = self.final_stage.index if self.final_stage is not None else None
+        return ImageFiles(self.dockerfile, self.context, scripts, mounts, stage)
 
     @cached_property
     def downloads(self):
