@@ -346,12 +346,14 @@ class ImageFiles:
             inner = "" if path == target else _under(path, target)
             if inner is None:
                 continue
-            full = os.path.join(host, inner) if host is not None and inner else host
-            if full is not None and os.path.isfile(full):
+            if host is None:
+                return Origin(MOUNTED, path)
+            full = os.path.join(host, inner) if inner else host
+            if os.path.isfile(full):
                 return Origin(CONTEXT, path, file=os.path.normpath(full))
-            if full is not None and inner == "" and os.path.isdir(full):
-                return None  # a folder mounted at the path itself: not a file
-            return Origin(MOUNTED, path, url=host)
+            if os.path.isdir(host):
+                return DELETED  # not in the mounted folder, which hides the image's own files there
+            return Origin(MOUNTED, path, url=host)  # the host file is not in the repository (made on the host)
         return None
 
     def inside_context(self, path: str) -> bool:
