@@ -128,8 +128,7 @@ class Linter:
         dockerfiles = [p for p in dict.fromkeys(dockerfiles) if not self.excluded(p)]
         scripts = [p for p in dict.fromkeys(scripts) if not self.excluded(p)]
         service_jobs = self._compose_jobs([p for p in dict.fromkeys(composes) if not self.excluded(p)], result)
-        built = {os.path.realpath(job.dockerfile) for job in service_jobs if not job.service.target}
-        dockerfiles = [p for p in dockerfiles if os.path.realpath(p) not in built]  # linted as the service runs it
+        # a Dockerfile a service builds is linted as the service runs it and also as `docker run` runs it: both ship
         for part in self.lint_jobs(service_jobs):
             result.extend(part)
         context = self.settings.context
@@ -150,8 +149,14 @@ class Linter:
         alone = [Job(script=s) for s in scripts if os.path.realpath(s) not in result.scripts_read]
         for part in self.lint_jobs(alone):
             result.extend(part)
-        # two compose services (or a service and a scan) reading one file report its findings once
-        result.findings = list({(f.rule, f.path, f.line, f.column, f.message): f for f in result.findings}.values())
+        # two compose services (or a service and `docker run`) reading one file report a place once: the first
+        # reading (the compose service's) wins; PL9xx may report several things at one place (one unused id each)
+        found: dict = {}
+        for finding in result.findings:
+            meta = finding.rule.startswith("PL9")
+            found.setdefault((finding.rule, finding.path, finding.line, finding.column,
+                              finding.message if meta else None), finding)
+        result.findings = list(found.values())
         return result
 
     def _compose_jobs(self, composes: list[str], result: Result) -> list[Job]:
