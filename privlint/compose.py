@@ -51,6 +51,7 @@ class Service:
     privileges: list = factory(list)  # Setting("privileged: true") ...
     no_new_privileges: bool = False
     mounts: list = factory(list)  # Setting((container path, host path on disk or None)) for each bind mount
+    image: str | None = None  # the `image:` name (the tag a build gets, or the image run)
 
     def key(self) -> tuple:
         """What makes two services run an image the same way (for linting it once)."""
@@ -78,6 +79,13 @@ def read_compose(path: str, text: str) -> list[Service]:
             continue
         fields = reader.service_fields(node, services_node, path, 0)
         services.append(reader.service(name, key.start_mark.line + 1, fields))
+    # `image: app:latest` with no `build:` runs the image another service builds and tags with that name (a
+    # worker sharing the web service's image)
+    built = {service.image: service for service in services if service.image and service.dockerfile}
+    for service in services:
+        builder = built.get(service.image) if service.dockerfile is None and service.image else None
+        if builder is not None:
+            service.dockerfile, service.context, service.target = builder.dockerfile, builder.context, builder.target
     return services
 
 
@@ -256,6 +264,8 @@ class _Reader:
                 lower = os.path.join(service.context, "dockerfile")
                 if dockerfile == "Dockerfile" and not os.path.exists(service.dockerfile) and os.path.isfile(lower):
                     service.dockerfile = os.path.normpath(lower)  # as docker build does when Dockerfile is absent
+        image, _, _ = field("image")
+        service.image = self.scalar(image)
         user, _, user_line = field("user")
         if user is not None and self.scalar(user) is not None:
             service.user = Setting(self.scalar(user), user_line)
