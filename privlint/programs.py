@@ -24,6 +24,10 @@ SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd
                           "celery": ("--uid",), "pgbouncer": (),  # pgbouncer refuses to run as root
                           "tor": ("--User",), "privoxy": ("--user",)}
 
+#: Servers whose config file can switch the user, all processes included: program -> (the options naming the
+#: file, a pattern of the setting). `uwsgi --ini uwsgi.ini` with `uid = www-data` in it drops by itself.
+CONFIG_SWITCHING_SERVERS = {"uwsgi": (("--ini",), r"(?m)^[ \t]*uid[ \t]*[=:][ \t]*\S")}
+
 #: Client tools that do a job and exit, except for the sub-commands that keep serving.
 CLIENT_TOOLS = {"kubectl": {"proxy", "port-forward"}, "oc": {"proxy", "port-forward"}, "helm": set(),
                 "terraform": set(), "aws": set(), "gcloud": set(), "az": set(), "ansible-playbook": set(),

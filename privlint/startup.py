@@ -14,6 +14,7 @@ from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
 from privlint.programs import (
     BASE_IMAGES,
+    CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
     OFFICIAL_ARCH_NAMESPACES,
     PATH_DIRS,
@@ -490,6 +491,32 @@ class Startup:
                     found = found or (command, names)
         return found
 
+    def config_switches_user(self, launch: Launch) -> bool:
+        """`uwsgi --ini uwsgi.ini` whose file (read through the image's file map, relative to WORKDIR) sets `uid`:
+        the server switches user by itself."""
+        known = CONFIG_SWITCHING_SERVERS.get(launch.program_name or "")
+        if known is None or self.final_stage is None or self.dockerfile is None or self.context is None:
+            return False
+        options, pattern = known
+        words = [w.value or "" for w in launch.program[1:]]
+        files = [words[i + 1] for i, w in enumerate(words[:-1]) if w in options]
+        files += [w.split("=", 1)[1] for w in words if any(w.startswith(o + "=") for o in options)]
+        files += [w for w in words if w.endswith(".ini") and not w.startswith("-")]
+        from privlint.dockerfile import workdir_at
+
+        workdir = workdir_at(self.dockerfile, self.final_stage)
+        for name in dict.fromkeys(files):
+            origin = self.image.files(self.final_stage).lookup(posixpath.join(workdir, name))
+            if getattr(origin, "kind", None) != "context" or not origin.file:
+                continue
+            try:
+                with open(origin.file, encoding="utf-8", errors="replace") as handle:
+                    if re.search(pattern, handle.read(65536)):
+                        return True
+            except OSError:
+                continue
+        return False
+
     def guarded_by_user_check(self, analysis: ScriptAnalysis, command: m.Command) -> bool:
         """Whether a test of the current user (`[ "$(id -u)" = 0 ]`, `$EUID`, `whoami`) leads to the command."""
         return is_user_check(" ".join(guard[0] for guard in _guards_of(analysis, command)))
@@ -516,6 +543,11 @@ class Startup:
                             r for r in _set_positionals(analysis) if r.program_name]
                     elif reading.program_name and not (handed_over and _names_hop(reading, hop_paths)):
                         found.append(reading)
+        if not found:  # `uwsgi --ini app.ini` then `exec "$@"` with no CMD: the server in the foreground is the main
+            for analysis in analyses:
+                for command in analysis.reachable_commands():
+                    if not command.background and not analysis.place(command).condition:
+                        found += [r for r in analysis.launches(command) if r.serves_in_foreground()]
         return found
 
     def main_programs(self) -> set[str]:

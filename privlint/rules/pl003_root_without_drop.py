@@ -97,7 +97,8 @@ def check(startup):
         return
     unknown_base = not user.base_known  # no USER and a base privlint does not know: it may set a user
     launches = startup.main_launches()
-    if launches and all(_switches_itself(launch) or _interactive(launch) for launch in launches):
+    if launches and all(_switches_itself(launch) or _interactive(launch) or startup.config_switches_user(launch)
+                        for launch in launches):
         return
     who = _who(startup, user)
     programs = startup.main_programs()
