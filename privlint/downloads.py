@@ -461,7 +461,7 @@ def _consume(download: Download, after, analysis, values, cwd) -> None:
         return
     if _runs_stdin(launch):
         download.uses.append(f"run by {family(launch.program_name or '')}")
-    elif name == "tar" and _tar_extracts(words[1:]):
+    elif name in ("tar", "bsdtar") and _tar_extracts(words[1:]):  # `curl URL | bsdtar -xf - dir`
         download.uses.append(f"extracted into {_option_value(words[1:], ('-C', '--directory')) or cwd}")
         download.output = None
     elif name in ("gunzip", "gzip", "zcat", "xz", "bunzip2", "zstd", "tee", "cat", "dd") or (
