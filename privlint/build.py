@@ -353,10 +353,11 @@ class Builder:
                     startup.foreground.append(helper)
 
     def _foreground(self, script: StartupScript, seen: set) -> None:
-        """Scripts of the image a PID 1 script runs and waits for: read for sudo/su and downloads."""
+        """Scripts of the image a PID 1 script runs, waiting for them or in the background (`setsid /setup.sh &`):
+        read for sudo/su and downloads, which run at every start either way."""
         ends = {id(end.command) for end in script.analysis.path_ends() if end.how == "exec"}
         for command in script.analysis.reachable_commands():
-            if id(command) in ends or command.background or command.is_test or command.name in (".", "source"):
+            if id(command) in ends or command.is_test or command.name in (".", "source"):
                 continue
             for launch in script.analysis.launches(command)[:1]:
                 reference = script_of(launch.program) if launch.program else None
@@ -364,7 +365,8 @@ class Builder:
                     continue
                 helper = self._script_named(reference, "foreground")
                 if helper is not None and id(helper.script) not in seen:
-                    helper.via = _via(command, f"runs {reference} and waits")
+                    helper.via = _via(command, f"runs {reference} in the background" if command.background
+                                      else f"runs {reference} and waits")
                     seen.add(id(helper.script))
                     self.startup.foreground.append(helper)
 

@@ -14,6 +14,7 @@ from privlint.programs import (
     DROP_TOOLS,
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
+    NOT_SERVING_WORDS,
     ONE_SHOT_SCRIPTS,
     PACKAGE_RUNNERS,
     PASS_THROUGH,
@@ -153,6 +154,8 @@ class Launch:
             rest = [w.value or "" for w in self.program[index + 1:]]
             if name in PACKAGE_RUNNERS:
                 return self.package_script() in wanted
+            if any(r in NOT_SERVING_WORDS for r in rest):
+                return False  # `jupyter notebook list`: asks a server, is none
             if any(r in wanted or r.split("=", 1)[0] in wanted for r in rest):
                 return True  # else the script it runs may be one (`php artisan serve`): look on
         return False
@@ -236,13 +239,17 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name == "env":
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS["env"], assignments=True)
             continue
-        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice", "time"):
+        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice", "time", "setsid"):
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             if name == "timeout" and i < n:
                 i += 1  # the duration
             continue
         if name in PASS_THROUGH and i + 1 < n:
             i += 1
+            continue
+        if name == "busybox" and i + 1 < n and _word_value(words[i + 1]) not in (None, "sh", "ash") and \
+                not (_word_value(words[i + 1]) or "-").startswith("-"):
+            i += 1  # `busybox unzip f.zip`: the applet is the program (`busybox sh` stays a shell)
             continue
         if (words[i].value or "") in base_entrypoints:
             launch.via_base = True

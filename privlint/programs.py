@@ -242,6 +242,9 @@ SERVICE_NAME_WORDS = {"run", "runner", "start", "serve", "server", "daemon", "ag
 
 #: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
 #: once the server has exited: (program name, sub-command or None for any).
+#: Words after a server's sub-command that make it a short job (`jupyter notebook list`, `celery ... status`).
+NOT_SERVING_WORDS = {"list", "stop", "status", "password", "--version", "--help", "-h", "version", "inspect"}
+
 FOREGROUND_SERVERS = {
     "gunicorn": None, "uvicorn": None, "hypercorn": None, "daphne": None, "uwsgi": None, "waitress-serve": None,
     "apache2-foreground": None, "httpd-foreground": None, "redis-server": None, "postgres": None, "mysqld": None,

@@ -110,11 +110,19 @@ def _foreground_servers(startup, script, reported: set[int]):
                       "program's own shutdown hook")
 
 
+def _interactive_shell(analysis, command: Command) -> bool:
+    """A shell or REPL with nothing to run (`bash`, `/bin/bash -l`): an interactive session."""
+    launches = analysis.launches(command)
+    return bool(launches) and all(launch.program_name in INTERACTIVE and all(
+        w.kind == LITERAL and (w.value or "").startswith("-") and not (
+            not (w.value or "").startswith("--") and "c" in (w.value or "")) for w in launch.program[1:])
+        for launch in launches)
+
+
 def _program_before_shell(analysis, end: Command) -> Command | None:
     """When a path ends in an interactive shell with nothing to run (`bash`), the long-running program run in
     the foreground just before it on the same path, in the same block."""
-    if not all(launch.program_name in INTERACTIVE and all((w.value or "-").startswith("-") for w in launch.program[1:])
-               for launch in analysis.launches(end)):
+    if not _interactive_shell(analysis, end):
         return None
     place = analysis.place(end)
     before = [c for c in analysis.reachable_commands() if c.path == end.path and c.line < end.line
@@ -228,6 +236,8 @@ def _check_script(startup, script, reported: set[int]):
                               "Make the program the last command and `exec` it; start a shell with "
                               "`docker exec` when you need one")
             continue
+        if _interactive_shell(analysis, command):
+            continue  # `/bin/bash` for someone at a terminal (`docker run -it`): a session, not a service to stop
         if any(damage.end_line > command.line for each in analysis.scripts if each.path == command.path
                for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
