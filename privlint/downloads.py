@@ -649,7 +649,7 @@ _SCHEMELESS_URL = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(:
 
 def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, bool]:
     """(url, output file, writes to stdout) of a curl or wget command's arguments."""
-    url = output = None
+    url = output = prefix = None
     stdout = name == "curl"
     remote_name = False
     value_short = _CURL_VALUES if name == "curl" else _WGET_VALUES
@@ -663,6 +663,9 @@ def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, boo
             option, has_value, value = argument.partition("=")
             if option in ("--output", "--output-document"):
                 output = value if has_value else following
+                index += 0 if has_value else 1
+            elif option == "--directory-prefix" and name == "wget":
+                prefix = value if has_value else following
                 index += 0 if has_value else 1
             elif option in ("--remote-name", "--remote-name-all"):
                 remote_name = True
@@ -680,6 +683,8 @@ def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, boo
                         index += 1
                     if flag_output:
                         output = value
+                    elif letter == "P" and name == "wget":
+                        prefix = value  # `wget URL -P DIR`: the file lands in DIR
                     break
                 if letter == "O" and name == "curl":
                     remote_name = True
@@ -690,6 +695,8 @@ def _read_fetch(name: str, arguments: list) -> tuple[str | None, str | None, boo
         return None, None, False  # a variable holding the URL (`"${SONARR_URL}"`) still names a download
     if remote_name and output is None:
         output = posixpath.basename(url.split("?", 1)[0].rstrip("/"))
+    if prefix and output is None and name == "wget":
+        output = posixpath.join(prefix, posixpath.basename(url.split("?", 1)[0].rstrip("/")))
     if output == "-":
         output, stdout = None, True
     elif output is not None:

@@ -68,10 +68,10 @@ class Variables:
             return [words]
         name = words[head].var or ""
         candidates = [c for c in self.values.get(name, []) if not _self_default(c, name)]
-        if not candidates or any(c is None or c.kind != m.LITERAL for c in candidates):
+        if not candidates or any(c is None or (c.kind != m.LITERAL and not _leading_literal(c)) for c in candidates):
             return [words]
         results: list[list[m.Word]] = []
-        for candidate in dict.fromkeys(c.value for c in candidates):
+        for candidate in dict.fromkeys(c.value if c.kind == m.LITERAL else c.text.strip("\"") for c in candidates):
             literal = m.Word(candidate or "", m.LITERAL, candidate)
             replacement = [literal] if words[head].quoted else split_words(literal)
             results += self.expand(words[:head] + replacement + words[head + 1:], depth + 1)
@@ -92,6 +92,14 @@ class Variables:
         else:
             return None
         return m.Word(word.text, m.LITERAL, value + rest)
+
+
+def _leading_literal(word: m.Word) -> bool:
+    """`SUDO="sudo -u $USER"`: a double-quoted value whose first word is literal, the variables after it
+    (read as the program with its arguments when `$SUDO cmd` runs it)."""
+    text = word.text
+    return word.kind == m.DYNAMIC and len(text) > 2 and text[0] == text[-1] == '"' and "$(" not in text and \
+        "`" not in text and bool(re.match(r'"[A-Za-z0-9_./-]+[ "]', text))
 
 
 def _self_default(word: m.Word | None, name: str) -> bool:
