@@ -9,15 +9,19 @@ import re
 
 from privlint.programs import (
     CLIENT_TOOLS,
+    CONFIG_TEST_OPTIONS,
     DAEMON_FLAGS,
     DAEMON_OPTIONS,
     DROP_TOOLS,
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
+    JOB_NAME_WORDS,
+    KNOWN_PROGRAMS,
     NOT_SERVING_WORDS,
     ONE_SHOT_SCRIPTS,
     PACKAGE_RUNNERS,
     PASS_THROUGH,
+    SERVICE_NAME_WORDS,
     SERVICE_STARTERS,
     SERVING_SCRIPTS,
     SHELL_BUILTINS,
@@ -110,8 +114,31 @@ class Launch:
             return any(w.value in ("infinity", "inf") for w in self.program[1:])
         if name == "tail":
             return any((w.value or "").startswith(("-f", "-F", "--follow")) for w in self.program[1:])
+        if name in CONFIG_TEST_OPTIONS and any(w.value in (CONFIG_TEST_OPTIONS[name] or {w.value})
+                                               for w in self.program[1:]):
+            return False  # `nginx -t`: checks its configuration and exits
+        if name not in KNOWN_PROGRAMS and _named_as_job(name):
+            return False  # `/app/borgmatic-init "$@"`: its name says it does a job and exits
+        script = self.interpreted_file()
+        if script is not None and _named_as_job(basename(script)):
+            return False  # `python3 ./src/data_migrator.py`: the file it runs is named for a job
         return name not in SHORT_LIVED and name not in SHELL_BUILTINS
 
+
+    def interpreted_file(self) -> str | None:
+        """The file an interpreter runs (`python3 ./src/app.py`, `node dist/main.js`, `bash x.sh`), or None."""
+        if family(self.program_name or "") not in ("python", "python3", "node", "ruby", "php", "perl", "bash",
+                                                    "sh", "ash", "dash"):
+            return None
+        for word in self.program[1:]:
+            value = word.value if word.kind == LITERAL else None
+            if value is None:
+                return None
+            if not value.startswith("-"):
+                return value if "." in basename(value) else None
+            if value in ("-c", "-m", "-e", "-r"):
+                return None
+        return None
 
     def package_script(self) -> str | None:
         """`npm start` → start, `npm run dev` → dev, `yarn dev` → dev; None for installs and builds."""
@@ -159,6 +186,12 @@ class Launch:
             if any(r in wanted or r.split("=", 1)[0] in wanted for r in rest):
                 return True  # else the script it runs may be one (`php artisan serve`): look on
         return False
+
+
+def _named_as_job(name: str) -> bool:
+    """`borgmatic-init`, `run_migrations.sh`: a job word in the name and no word that says it serves."""
+    words = set(re.split(r"[-_.]", name.rsplit(".", 1)[0].lower()))
+    return bool(words & JOB_NAME_WORDS) and not words & SERVICE_NAME_WORDS
 
 
 def shell_c_word(program: list[Word]) -> Word | None:

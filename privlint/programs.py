@@ -237,13 +237,25 @@ ONE_SHOT_SCRIPTS = re.compile(r"^(pre|post)?(build|test|lint|install|ci|migrat|s
                               r"type-check|generate|gen\b|codegen|compile|clean|setup|prepare|bootstrap|db:|prisma|"
                               r"e2e|coverage|docs|audit|version|release|deploy|bundle|tsc)")
 
+#: Options that make a server check its configuration and exit (`nginx -t`, `haproxy -c -f cfg`).
+CONFIG_TEST_OPTIONS = {"nginx": {"-t", "-T"}, "haproxy": {"-c"}, "sshd": {"-t", "-T"}, "php-fpm": {"-t", "--test"},
+                       "httpd": {"-t", "-S"}, "apache2": {"-t", "-S"}, "apachectl": {"-t", "configtest"},
+                       "apache2ctl": {"-t", "configtest"}, "varnishd": {"-C"}, "named-checkconf": None,
+                       "caddy": {"validate", "fmt"}, "traefik": {"healthcheck"}}
+
+#: Words in the name of a program privlint does not know that say it does a job and exits
+#: (`borgmatic-init`, `db_migrate.sh`, `install-plugins`), unless the name also says it serves.
+JOB_NAME_WORDS = {"init", "setup", "migrate", "migrator", "migration", "migrations", "install", "backup", "seed",
+                  "bootstrap", "configure", "provision", "healthcheck", "cleanup"}
+
 #: Words in a program's own name that say it runs the service (`runner.sh`, `start-server`, `run_bot.py`).
 SERVICE_NAME_WORDS = {"run", "runner", "start", "serve", "server", "daemon", "agent", "worker", "bot", "service"}
 
-#: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
-#: once the server has exited: (program name, sub-command or None for any).
 #: Words after a server's sub-command that make it a short job (`jupyter notebook list`, `celery ... status`).
 NOT_SERVING_WORDS = {"list", "stop", "status", "password", "--version", "--help", "-h", "version", "inspect"}
+
+#: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
+#: once the server has exited: (program name, sub-command or None for any).
 
 FOREGROUND_SERVERS = {
     "gunicorn": None, "uvicorn": None, "hypercorn": None, "daphne": None, "uwsgi": None, "waitress-serve": None,
