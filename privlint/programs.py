@@ -22,7 +22,9 @@ SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd
                           "named": ("-u",), "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",),
                           "slapd": ("-u",), "chronyd": ("-u",), "ntpd": ("-u",), "uwsgi": ("--uid",),
                           "celery": ("--uid",), "pgbouncer": (),  # pgbouncer refuses to run as root
-                          "tor": ("--User",), "privoxy": ("--user",)}
+                          "tor": ("--User",), "privoxy": ("--user",),
+                          "unbound": (),  # switches to its `username:` (unbound) unless told `username: ""`
+                          "upsd": (), "upsdrvctl": ()}  # NUT: drops to its build-time user (nut)
 
 #: Servers whose config file can switch the user, all processes included: program -> (the options naming the
 #: file, a pattern of the setting). `uwsgi --ini uwsgi.ini` with `uid = www-data` in it drops by itself.
