@@ -281,15 +281,34 @@ class _Generate:
     def resolve(self, files: "StageFiles", path: str, index: int, depth: int):
         if path != self.path:
             return _NOT_COVERED
-        text, lines = self.text, self.lines
-        if self.append:
-            before = files.lookup(path, index, depth + 1)
+        if not self.append:
+            return Origin(GENERATED, path, instruction=self.instruction, text=self.text, line_map=self.lines,
+                          as_written=self.as_written)
+        # a run of `echo ... >> f` (140 of them write a whole entrypoint): gathered in one pass, not one lookup each
+        chain = [self]
+        position = index - 1
+        while position >= 0:
+            op = files.ops[position]
+            if not isinstance(op, _Generate) or op.path != path:
+                break
+            chain.append(op)
+            if not op.append:
+                break
+            position -= 1
+        first = chain[-1]
+        if first.append:
+            before = files.lookup(path, position + 1, depth + 1)
             if before is DELETED or before.kind != GENERATED:
                 return Origin(BASE, path)
-            text, lines = before.text + text, before.line_map[:-1] + lines  # its last line goes on here
-            return Origin(GENERATED, path, instruction=self.instruction, text=text, line_map=lines)
-        return Origin(GENERATED, path, instruction=self.instruction, text=text, line_map=lines,
-                      as_written=self.as_written)
+            text, lines = before.text, before.line_map
+        else:
+            chain.pop()
+            text, lines = first.text, first.lines
+        texts, line_map = [text], list(lines)
+        for op in reversed(chain):
+            texts.append(op.text)
+            line_map[-1:] = op.lines  # the last line written goes on here
+        return Origin(GENERATED, path, instruction=self.instruction, text="".join(texts), line_map=tuple(line_map))
 
 
 class StageFiles:

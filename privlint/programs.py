@@ -19,7 +19,7 @@ SELF_DROPPING_SERVERS = {"nginx", "nginx-debug", "httpd", "apache2", "apache2ctl
 SELF_SWITCHING_SERVERS = {"memcached": ("-u", "--user"), "mysqld": (), "mariadbd": (), "mysqld_safe": (),
                           "httpd": ("-u",),  # busybox httpd; Apache's httpd has no -u
                           "dnsmasq": (),  # switches to nobody by default
-                          "named": ("-u",), "openvpn": ("--user",), "unbound": ("-u",), "stunnel": ("-u",),
+                          "named": ("-u",), "openvpn": ("--user",), "stunnel": ("-u",),
                           "slapd": ("-u",), "chronyd": ("-u",), "ntpd": ("-u",), "uwsgi": ("--uid",),
                           "celery": ("--uid",), "pgbouncer": (),  # pgbouncer refuses to run as root
                           "tor": ("--User",), "privoxy": ("--user",),

@@ -303,12 +303,11 @@ class _Converter:
         if kind == "command":
             return self.command(node)
         if kind == "redirected_statement":
-            body = node.child_by_field_name("body")
-            if body is None:
-                named = [c for c in node.children if c.is_named and not c.type.endswith("redirect")]
-                body = named[0] if named else None
+            body = self._redirected_body(node)
             if body is None:
                 return None
+            if body.type == "list":  # `a >> f && b >> f && ...`: flattened, each redirect to its command
+                return self.and_or(node)
             converted = self.statement(body)
             if isinstance(converted, m.Command):
                 converted.nested += self._nested_in(node, skip=body)
@@ -487,13 +486,34 @@ class _Converter:
         return loop
 
     def and_or(self, node) -> m.AndOr:
-        """`a && b || c`, which tree-sitter nests to the left, flattened without recursion."""
-        chain = [node]
-        while chain[-1].children and chain[-1].children[0].type == "list":
-            chain.append(chain[-1].children[0])
+        """`a && b || c`, which tree-sitter nests to the left, flattened without recursion. tree-sitter also hangs
+        `a >> f && b >> f` redirects on the lists (redirected_statement > list > redirected_statement > ...): each
+        redirect goes to the command just before it, so a long `echo ... >> f && \\` RUN stays flat."""
+        spine = [node]
+        while True:
+            current = spine[-1]
+            first = current.children[0] if current.children else None
+            if current.type == "redirected_statement":
+                body = self._redirected_body(current)
+                if body is None or body.type != "list":
+                    break
+                spine.append(body)
+            elif first is not None and (first.type == "list" or (
+                    first.type == "redirected_statement" and (inner := self._redirected_body(first)) is not None
+                    and inner.type == "list")):
+                spine.append(first)
+            else:
+                break
         items: list[m.Node] = []
         operators: list[str] = []
-        for depth, current in enumerate(reversed(chain)):
+        for depth, current in enumerate(reversed(spine)):
+            if current.type == "redirected_statement":
+                target = items[-1] if items else None
+                while isinstance(target, (m.Pipeline, m.AndOr)) and target.items:
+                    target = target.items[-1]
+                if isinstance(target, m.Command):
+                    target.redirects += self._redirects(current)
+                continue
             for index, child in enumerate(current.children):
                 if depth > 0 and index == 0:
                     continue  # the inner list, already read
@@ -507,6 +527,13 @@ class _Converter:
                     elif converted is not None:
                         items.append(converted)
         return m.AndOr(items, operators)
+
+    def _redirected_body(self, node):
+        body = node.child_by_field_name("body")
+        if body is None:
+            named = [c for c in node.children if c.is_named and not c.type.endswith("redirect")]
+            body = named[0] if named else None
+        return body
 
     def function(self, node) -> m.FunctionDef | None:
         name_node = node.child_by_field_name("name")
