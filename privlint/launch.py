@@ -125,6 +125,17 @@ class Launch:
         return name not in SHORT_LIVED and name not in SHELL_BUILTINS
 
 
+    def runs_app_file(self) -> bool:
+        """`node dist/index.js`, `python3 bot.py`, `java -jar app.jar`: a runtime given the application's file (not
+        a file named for a job)."""
+        name = family(self.program_name or "")
+        if name == "java":
+            return any(w.value == "-jar" for w in self.program[1:])
+        if name not in ("python", "python3", "node", "ruby", "deno", "bun"):
+            return False
+        script = self.interpreted_file()
+        return script is not None and not _named_as_job(basename(script))
+
     def interpreted_file(self) -> str | None:
         """The file an interpreter runs (`python3 ./src/app.py`, `node dist/main.js`, `bash x.sh`), or None."""
         if family(self.program_name or "") not in ("python", "python3", "node", "ruby", "php", "perl", "bash",

@@ -59,6 +59,31 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
         return  # one finding for the shape: the first server sent away
 
 
+def _server_as_loop_condition(startup, script, reported: set[int]):
+    """`until node app.js; do sleep 1; done`: a restart loop whose condition is the server itself; the shell stays
+    PID 1 around it while it runs, and `docker stop` signals the shell."""
+    analysis = script.analysis
+    if analysis.forwards_term():
+        return
+    reachable = {id(c) for c in analysis.reachable_commands()}
+    items = script.script.body.items
+    for node in items[-1:]:  # the script's last statement: a loop followed by more work retries a job until it passes
+        if not isinstance(node, Loop) or node.variable is not None:
+            continue
+        for command in iter_commands(node.condition):
+            if id(command) not in reachable or id(command) in reported or command.background:
+                continue
+            launches = analysis.launches(command)
+            if not any(launch.serves_in_foreground() or launch.runs_app_file() for launch in launches):
+                continue
+            reported.add(id(command))
+            yield _report(startup, script, command,
+                          f"{quote(command.text)} is the condition of a loop that restarts it: the shell stays PID 1 "
+                          "around it and `docker stop` signals the shell, not it",
+                          "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` it")
+            return
+
+
 def _loop_lines(script, analysis) -> list[int]:
     """The first line of each loop's body that only waits and watches: where the script starts waiting. A loop
     that runs a program of its own again and again (`while true; do ./poll.py; sleep 60; done`) is the main
@@ -192,6 +217,7 @@ def _check_script(startup, script, reported: set[int]):
     analysis = script.analysis
     yield from _daemons_then_waiting(startup, script, reported)
     yield from _foreground_servers(startup, script, reported)
+    yield from _server_as_loop_condition(startup, script, reported)
     last = analysis.background_last()
     if last is not None and id(last) not in reported:
         reported.add(id(last))  # `exec server &` as the last line: the script ends, and the container with it
