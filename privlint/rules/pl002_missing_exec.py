@@ -44,15 +44,21 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
         return  # the command the script waits on is reported itself (`tail -f /dev/null` after `service x start`)
     loops = _loop_lines(script.script, analysis)
     for command in analysis.reachable_commands():
-        if id(command) in reported or command.background or command.is_test or analysis.place(command).condition:
+        if id(command) in reported or command.is_test or analysis.place(command).condition:
             continue
-        if not any(launch.starts_daemon() for launch in analysis.launches(command)):
+        launches = analysis.launches(command)
+        if command.background:  # `./server &` then `while :; do sleep 60; done`
+            if analysis.place(command).loop or not any(launch.serves_in_foreground() or launch.runs_app_file() or (
+                    launch.program_name is not None and _named_as_service(launch.program_name)) for launch in launches):
+                continue
+        elif not any(launch.starts_daemon() for launch in launches):
             continue
         if not any(line > command.line for line in loops):
             continue
         reported.add(id(command))
+        how = "runs in the background" if command.background else "sends the server to the background"
         yield _report(startup, script, command,
-                      f"{quote(command.text)} sends the server to the background and the script stays PID 1 in a "
+                      f"{quote(command.text)} {how} and the script stays PID 1 in a "
                       "loop after it: `docker stop` signals the shell, never the server",
                       "Run the server in the foreground as the last command with `exec` (`haproxy -db`, "
                       "`nginx -g 'daemon off;'`), and move the watching into the program or a supervisor")
