@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from privlint import shell_model as m
 from privlint.finding import Edit, Severity
 from privlint.rules.base import Rule, quote
 from privlint.trail import to_command
@@ -41,12 +42,32 @@ def check(startup):
         yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
                       f"{instruction.keyword} starts the container through {launch.sudo}: it stays PID 1 "
                       "instead of your program", _FIX)
+    yield from _cmd_through_sudo(startup)
     for instruction, analysis in startup.chain_analyses:
         for command in analysis.reachable_commands():
             if not command.is_test and any(reading.sudo for reading in analysis.launches(command)):
                 yield RULE.at(instruction.path or startup.dockerfile.path, command.line, command.column,
                               f"{instruction.keyword} starts {quote(command.text)} through sudo/su: it stays "
                               "as the parent of your program", _FIX)
+
+
+def _cmd_through_sudo(startup):
+    """`CMD ["sudo", "tail", "-F", "log"]` that the entrypoint script runs with `"$@"`: sudo starts the main
+    process as the CMD hands it over."""
+    cmd = startup.chain.cmd
+    if startup.script is None or cmd is None or not cmd.exec_form:
+        return
+    launch = startup.read(cmd.exec_form)
+    if not launch.sudo:
+        return
+    analysis = startup.script.analysis
+    runs_args = any(reading.runs_args for end in analysis.path_ends()
+                    if end.how in ("end", "exec") and isinstance(end.command, m.Command)
+                    for reading in analysis.launches(end.command))
+    if runs_args:
+        yield RULE.at(cmd.path or startup.dockerfile.path, cmd.line, 1,
+                      f"{cmd.keyword} starts its program through {launch.sudo}, which the entrypoint script runs as "
+                      "its arguments: sudo stays as the parent of your program", _FIX)
 
 
 def _nnp(startup) -> str:
