@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 
-from privlint.programs import PATH_DIRS
+from privlint.programs import PATH_DIRS, PLATFORM_ARGS
 from privlint.record import factory, record
 
 #: Instructions with more physical lines than this are cut: both parsers go quadratic on them.
@@ -244,7 +244,8 @@ def _build(path, lines, instructions, escape, notes) -> Dockerfile:
             match = _FROM.match(instruction.args)
             image = match.group(1) if match else instruction.args.strip()
             alias = match.group(2) if match else None
-            base = expand(image, global_args) or image
+            known = {**PLATFORM_ARGS, **{k: v for k, v in global_args.items() if v is not None}}
+            base = expand(image, {**global_args, **known}) or image
             stage = Stage(len(stages), base, alias, instruction.line, [instruction])
             stage.parent = _stage_by_name(stages, base)
             stages.append(stage)
@@ -403,7 +404,8 @@ def walk_stage(dockerfile: Dockerfile, stage: Stage) -> StageWalk:
         states.append(StageState(instruction, scope, workdir))
         if instruction.keyword == "ARG":
             for name, default in parse_arg(instruction.args):
-                args[name] = expand(default, scope) if default is not None else dockerfile.global_args.get(name)
+                args[name] = expand(default, scope) if default is not None else (
+                    dockerfile.global_args.get(name) or PLATFORM_ARGS.get(name))  # `ARG TARGETARCH`: BuildKit's
         elif instruction.keyword == "ENV":
             for name, value in parse_env(instruction.args):
                 # `ENV PATH=/app/bin:$PATH`: the base image's PATH is the usual one when nothing set it here

@@ -121,6 +121,11 @@ CHECKSUM_TOOLS = {"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", 
 IMAGE_DIRECTORIES = frozenset(["/", "/tmp", "/var/tmp", "/opt", "/srv", "/root", "/etc", "/usr/local",
                                "/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin",
                                "/usr/lib", "/usr/local/lib"])
+#: BuildKit's automatic platform ARGs, which a FROM line may use undeclared (`FROM alpine-${TARGETARCH}`): the
+#: values of the usual build, on and for linux/amd64.
+PLATFORM_ARGS = {"TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64", "TARGETVARIANT": "",
+                 "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": ""}
+
 PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
 #: Programs often started as a container's main process: a bare name after an unread `source` that is one
