@@ -503,17 +503,18 @@ class Startup:
         files += [w.split("=", 1)[1] for w in words if any(w.startswith(o + "=") for o in options)]
         files += [w for w in words if w.endswith(".ini") and not w.startswith("-")]
         from privlint.dockerfile import workdir_at
+        from privlint.imagefs import CONTEXT
+        from privlint.source import UnreadableFile, read_source
 
         workdir = workdir_at(self.dockerfile, self.final_stage)
         for name in dict.fromkeys(files):
             origin = self.image.files(self.final_stage).lookup(posixpath.join(workdir, name))
-            if getattr(origin, "kind", None) != "context" or not origin.file:
+            if getattr(origin, "kind", None) != CONTEXT or not origin.file:
                 continue
             try:
-                with open(origin.file, encoding="utf-8", errors="replace") as handle:
-                    if re.search(pattern, handle.read(65536)):
-                        return True
-            except OSError:
+                if re.search(pattern, read_source(origin.file).text):
+                    return True
+            except UnreadableFile:
                 continue
         return False
 
