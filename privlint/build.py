@@ -225,8 +225,9 @@ class Builder:
             return
         if origin.kind == MOUNTED:
             startup.script_missing = True
-            self.reader.note(dockerfile.path, f"entrypoint {reference} is bind-mounted by compose from a host path "
-                                              "outside the repository: not read")
+            where = f"{origin.url}, which is not in the repository" if origin.url else "outside the repository"
+            self.reader.note(dockerfile.path, f"entrypoint {reference} is bind-mounted by compose from {where}: "
+                                              "not read")
             return
         if not origin.readable:
             if startup.is_base_program(reference):
