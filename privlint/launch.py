@@ -28,6 +28,7 @@ from privlint.programs import (
     SHELLS,
     SHORT_LIVED,
     SUDO_TOOLS,
+    TASK_RUNNERS,
     family,
 )
 from privlint.record import factory, record
@@ -83,6 +84,8 @@ class Launch:
         """Whether the launched program may be the container's long-lived main process."""
         if self.lookup_only or self.fd_only_exec or not self.program:
             return False
+        if self.backgrounded():
+            return False  # `su app -c "server &"`: the string sends it away and returns at once
         name = self.program_name
         if name is None:
             return True  # "$@", "$0", $CMD: the command the container was started with
@@ -117,6 +120,9 @@ class Launch:
         if name in CONFIG_TEST_OPTIONS and any(w.value in (CONFIG_TEST_OPTIONS[name] or {w.value})
                                                for w in self.program[1:]):
             return False  # `nginx -t`: checks its configuration and exits
+        if name in TASK_RUNNERS:  # `bin/rails db:migrate` does a job; `rails s` serves
+            tasks = [w.value for w in self.program[1:] if w.kind == LITERAL and not (w.value or "-").startswith("-")]
+            return not tasks or tasks[0] in TASK_RUNNERS[name]
         if name not in KNOWN_PROGRAMS and _named_as_job(name):
             return False  # `/app/borgmatic-init "$@"`: its name says it does a job and exits
         script = self.interpreted_file()
@@ -124,6 +130,14 @@ class Launch:
             return False  # `python3 ./src/data_migrator.py`: the file it runs is named for a job
         return name not in SHORT_LIVED and name not in SHELL_BUILTINS
 
+
+    def backgrounded(self) -> bool:
+        """The command a `su -c`/`sh -c` string runs ends in `&`: it goes to the background and the string returns."""
+        last = self.program[-1] if self.program else None
+        if last is not None and last.kind == LITERAL and last.value == "&":
+            return True
+        inner = _shell_string_words(self.program) if self.program_name in SHELLS else None
+        return bool(inner) and inner[-1].kind == LITERAL and inner[-1].value == "&"
 
     def runs_app_file(self) -> bool:
         """`node dist/index.js`, `python3 bot.py`, `java -jar app.jar`: a runtime given the application's file (not
@@ -176,7 +190,7 @@ class Launch:
 
     def serves_in_foreground(self) -> bool:
         """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""
-        if not self.program or self.program_name is None:
+        if not self.program or self.program_name is None or self.backgrounded():
             return False
         if any((w.value or "") in DAEMON_OPTIONS for w in self.program[1:]):
             return False

@@ -82,7 +82,7 @@ update-ca-certificates ldconfig setcap logger mktemp xargs kill pkill killall wh
 tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpasswd passwd crontab
 wg wg-quick ip ip6tables iptables iptables-restore nft sysctl route ifconfig resolvconf modprobe mount umount
 jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch diff cmp comm patch
-pytest py.test tox nox behave rspec phpunit jest mocha vitest alembic
+pytest py.test tox nox behave rspec phpunit jest mocha vitest alembic coverage
 ps pgrep pidof getent df du free nproc seq expr uname base64 od hexdump file tput stty
 """.split())
 
@@ -253,7 +253,10 @@ CONFIG_TEST_OPTIONS = {"nginx": {"-t", "-T"}, "haproxy": {"-c"}, "sshd": {"-t", 
 #: Words in the name of a program privlint does not know that say it does a job and exits
 #: (`borgmatic-init`, `db_migrate.sh`, `install-plugins`), unless the name also says it serves.
 JOB_NAME_WORDS = {"init", "setup", "migrate", "migrator", "migration", "migrations", "install", "backup", "seed",
-                  "bootstrap", "configure", "provision", "healthcheck", "cleanup"}
+                  "bootstrap", "configure", "provision", "healthcheck", "cleanup", "build", "test", "tests"}
+
+#: Task runners whose tasks are jobs, except the ones that serve: `rails db:migrate` exits, `rails s` serves.
+TASK_RUNNERS = {"rails": {"s", "server", "c", "console", "runner"}, "rake": {"jobs:work", "resque:work"}}
 
 #: Words in a program's own name that say it runs the service (`runner.sh`, `start-server`, `run_bot.py`).
 SERVICE_NAME_WORDS = {"run", "runner", "start", "serve", "server", "daemon", "agent", "worker", "bot", "service"}
