@@ -64,6 +64,8 @@ def _edit(startup, instruction):
     ENTRYPOINT (the image's, or one its base image may have) reaches it as other arguments: those fixes
     are offered as unsafe (`--unsafe-fixes`).
     """
+    if instruction.looks_like_broken_json:
+        return None  # `CMD ['./start']` runs `sh -c "['./start']"`: the JSON form would change what runs (hint only)
     if instruction.line != instruction.end_line or startup.dockerfile.notes or \
             any(script.damage for _, _, script in startup.run_scripts):
         return None  # one line only, in a Dockerfile read whole
