@@ -311,6 +311,9 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             continue
         if (words[i].value or "") in base_entrypoints:
             launch.via_base = True
+            if i + 1 == n:  # `tini -- /usr/local/bin/jenkins.sh` with nothing after it: it runs the base's service
+                launch.program = words[i:]
+                return launch
             i += 1
             continue
         if name in INIT_WRAPPERS:

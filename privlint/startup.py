@@ -205,7 +205,8 @@ class Startup:
         base = self.base
         if not launch.via_base or base is None or not base.drops:
             return False
-        if launch.runs_args or not launch.program:
+        alone = len(launch.program) == 1 and (launch.program[0].value or "") in self.base_entrypoints
+        if launch.runs_args or not launch.program or alone:  # `exec docker-entrypoint.sh` with nothing after it
             words = self._effective_cmd()
         else:
             words = [w.value or "" for w in launch.program]
