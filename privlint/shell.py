@@ -317,6 +317,8 @@ class _Converter:
                 target = target.items[-1]
             if isinstance(target, m.Command):
                 target.redirects += self._redirects(node)
+            elif isinstance(converted, m.Seq) and body.type == "compound_statement":
+                _spread_group_redirects(converted, self._redirects(node))
             return converted
         if kind in ("test_command",):
             return self.test_command(node)
@@ -632,3 +634,17 @@ def _mark_background(node) -> None:
     elif isinstance(node, (m.Loop, m.If, m.Case)):  # `{ while true; do daemon; done } &`: all of it runs aside
         for child in m.children(node, into_nested=False):
             _mark_background(child)
+
+
+def _spread_group_redirects(group: m.Seq, redirects: list) -> None:
+    """`{ echo a; echo b; } > f`: each command of the group writes on where the one before stopped, so the first
+    takes the group's operator and the others append (`>>`). Other descriptors go to every command as written.
+    Only a group of simple commands: one with an `if` or a loop inside keeps no redirect."""
+    commands = [item for item in group.items if isinstance(item, m.Command)]
+    if len(commands) != len(group.items):
+        return  # an `if` or a loop inside writes some lines only: the file's text cannot be told, so none is given
+    for position, command in enumerate(commands):
+        for descriptor, operator, target in redirects:
+            if position and descriptor in ("", "1") and operator in (">", ">|"):
+                operator = ">>"
+            command.redirects.append((descriptor, operator, target))
