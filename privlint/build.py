@@ -324,9 +324,7 @@ class Builder:
         if owner is None or self.count >= MAX_SCRIPTS:
             return None
         self.count += 1
-        script = parse_script(owner.path or self.startup.dockerfile.path, text, owner.line - 1)
-        if "\n" in text:
-            pin_lines(script, lambda _line: owner.line)
+        script = self.startup.parse_string(owner, text)
         script.generated = True  # text inside a JSON or YAML string: never edited
         hop = self.load_parsed(script, "hop", None)
         hop.string_of = owner

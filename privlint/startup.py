@@ -301,11 +301,16 @@ class Startup:
         string = self.exec_form_shell_string()
         if string is not None:
             instruction, text = string
-            script = parse_script(instruction.path or self.dockerfile.path, text, instruction.line - 1)
-            if "\n" in text:  # a string of several lines (`- |` in compose): its commands are reported at its line
-                pin_lines(script, lambda _line: instruction.line)
-            result.append((instruction, script))
+            result.append((instruction, self.parse_string(instruction, text)))
         return result
+
+    def parse_string(self, instruction: Instruction, text: str) -> m.Script:
+        """A `sh -c` string an instruction gives (CMD, a compose `command:`), parsed at the instruction's line; a
+        string of several lines (`- |` in compose) has its commands reported at that line."""
+        script = parse_script(instruction.path or self.dockerfile.path, text, instruction.line - 1)
+        if "\n" in text:
+            pin_lines(script, lambda _line: instruction.line)
+        return script
 
     def exec_form_shell_string(self) -> tuple[Instruction, str] | None:
         """(instruction, text) of `["sh", "-c", "text"]` in the exec-form chain, looking through init wrappers."""
