@@ -213,10 +213,19 @@ class Launch:
         return False
 
 
+def _name_words(name: str | None) -> set[str]:
+    """The words of a program's name, its extension dropped: `run_bot.py` → {run, bot}."""
+    return set(re.split(r"[-_.]", (name or "").rsplit(".", 1)[0].lower()))
+
+
+def named_as_service(name: str | None) -> bool:
+    """`runner.sh`, `start-server`, `run_bot.py`: a program whose name says it runs the service."""
+    return bool(_name_words(name) & SERVICE_NAME_WORDS)
+
+
 def _named_as_job(name: str) -> bool:
     """`borgmatic-init`, `run_migrations.sh`: a job word in the name and no word that says it serves."""
-    words = set(re.split(r"[-_.]", name.rsplit(".", 1)[0].lower()))
-    return bool(words & JOB_NAME_WORDS) and not words & SERVICE_NAME_WORDS
+    return bool(_name_words(name) & JOB_NAME_WORDS) and not named_as_service(name)
 
 
 def shell_c_word(program: list[Word]) -> Word | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from privlint.finding import Edit, Related, Severity
-from privlint.programs import INTERACTIVE, SERVICE_NAME_WORDS, SHELL_BUILTINS
+from privlint.launch import named_as_service
+from privlint.programs import INTERACTIVE, SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
 from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, iter_commands, walk
 from privlint.trail import to_command
@@ -49,7 +48,7 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
         launches = analysis.launches(command)
         if command.background:  # `./server &` then `while :; do sleep 60; done`
             if analysis.place(command).loop or not any(launch.serves_in_foreground() or launch.runs_app_file() or (
-                    launch.program_name is not None and _named_as_service(launch.program_name)) for launch in launches):
+                    launch.program_name is not None and named_as_service(launch.program_name)) for launch in launches):
                 continue
         elif not any(launch.starts_daemon() for launch in launches):
             continue
@@ -163,16 +162,10 @@ def _program_before_shell(analysis, end: Command) -> Command | None:
             continue
         launches = analysis.launches(command)
         if analysis.is_long_running(command) and not analysis.is_exec(command) and any(
-                launch.serves_in_foreground() or _named_as_service(launch.program_name) for launch in launches):
+                launch.serves_in_foreground() or named_as_service(launch.program_name) for launch in launches):
             return command
         return None  # set-up stands between (or a program named like set-up): the shell is the main process
     return None
-
-
-def _named_as_service(name: str | None) -> bool:
-    """`runner.sh`, `start-server`, `run_bot.py`: a program whose name says it runs the service."""
-    stem = (name or "").rsplit(".", 1)[0].lower()
-    return any(word in SERVICE_NAME_WORDS for word in re.split(r"[-_.]", stem))
 
 
 def _npm_note(launches) -> str:
