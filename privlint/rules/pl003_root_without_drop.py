@@ -58,7 +58,9 @@ def check(startup):
     if not posix_shell(startup.final_stage):
         return  # a Windows image: its users are not Linux's root and gosu
     if startup.inherits_start() and startup.base is None:
-        return  # the start-up is an unknown base image's: nothing of it can be seen
+        if not user.base_known:
+            yield _unknown_base(startup, user)
+        return  # the start-up is an unknown base image's: nothing more of it can be seen
     if startup.script_missing:
         return
     launch = startup.chain_launch
@@ -105,11 +107,7 @@ def check(startup):
     path = user.path or startup.dockerfile.path
     fix = _fix(startup)
     if unknown_base:
-        base = startup.final_stage.chain()[-1].base
-        yield RULE.at(path, user.line, 1, f"the main process may run as root: there is no USER and privlint does "
-                      f"not know the base image `{base}`, which may set one or drop in its entrypoint",
-                      f"{fix}; or, if `{base}` runs as a non-root user, list it in `non-root-base-images`",
-                      severity=Severity.WARNING)
+        yield _unknown_base(startup, user)
         return
     for group, template in _MANAGED_BY_THEMSELVES:
         if programs and programs <= group:
@@ -149,6 +147,14 @@ def _who(startup, user) -> str:
     if user.from_user_instruction:
         return f"USER {user.value}"
     return f"no USER instruction, and `{startup.final_stage.chain()[-1].base}` runs as root"
+
+
+def _unknown_base(startup, user):
+    base = startup.final_stage.chain()[-1].base
+    return RULE.at(user.path or startup.dockerfile.path, user.line, 1, f"the main process may run as root: there is "
+                   f"no USER and privlint does not know the base image `{base}`, which may set one or drop in its "
+                   f"entrypoint", f"{_fix(startup)}; or, if `{base}` runs as a non-root user, list it in "
+                   "`non-root-base-images`", severity=Severity.WARNING)
 
 
 def _fix(startup) -> str:
