@@ -142,6 +142,9 @@ tini dumb-init gosu su-exec runsvdir crond cron dockerd java8 java11 java17 java
 #: Docker Hub namespaces holding the official images built for one architecture (`arm32v7/node`).
 OFFICIAL_ARCH_NAMESPACES = {"amd64", "arm32v5", "arm32v6", "arm32v7", "arm64v8", "i386", "ppc64le", "s390x",
                             "riscv64", "mips64le", "windows-amd64"}
+#: Registries that serve Docker Hub's images under the same names (`public.ecr.aws/docker/library/python`).
+OFFICIAL_MIRRORS = ("docker.io/", "index.docker.io/", "registry-1.docker.io/", "registry.hub.docker.com/",
+                    "public.ecr.aws/docker/", "mirror.gcr.io/")
 # What widely used images run at start, for a Dockerfile built FROM them: matched in order against the
 # image name without registry (`docker.io/library/` dropped) and, after a colon, its tag (fnmatch).
 # (pattern, user, ENTRYPOINT, CMD, drops): user None is root; drops: the programs for which the image's own
@@ -150,8 +153,13 @@ _DISTROS = ("debian", "ubuntu", "centos", "fedora", "rockylinux", "almalinux", "
             "archlinux", "opensuse/leap", "opensuse/tumbleweed", "photon", "clearlinux", "buildpack-deps",
             "golang", "rust", "gcc", "swift", "mono", "nvidia/cuda", "pytorch/pytorch", "tensorflow/tensorflow",
             "ubi8", "ubi9", "redhat/ubi8", "redhat/ubi9", "registry.access.redhat.com/ubi*",
-            "public.ecr.aws/amazonlinux/*", "mcr.microsoft.com/dotnet/sdk")
-_JDKS = ("openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine", "ibm-semeru-runtimes")
+            "public.ecr.aws/amazonlinux/*", "mcr.microsoft.com/dotnet/sdk", "nvcr.io/nvidia/*",
+            "continuumio/miniconda*", "continuumio/anaconda*")
+#: Images built on the official postgres image that keep its docker-entrypoint.sh (drops to postgres).
+_POSTGRES_DERIVED = ("postgis/postgis", "mdillon/postgis", "timescale/timescaledb*", "pgvector/pgvector",
+                     "ankane/pgvector")
+_JDKS = ("openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine", "ibm-semeru-runtimes", "java",
+         "adoptopenjdk", "adoptopenjdk/*", "azul/zulu-openjdk*", "bellsoft/liberica-openjdk*")
 _OFFICIAL_DROPPING = {  # name: the programs its entrypoint drops for, the default (its CMD) first
     "postgres": ("postgres",), "mysql": ("mysqld",), "mariadb": ("mariadbd", "mysqld"), "mongo": ("mongod",),
     "redis": ("redis-server", "redis-sentinel"), "rabbitmq": ("rabbitmq-server",), "cassandra": ("cassandra",),
@@ -183,10 +191,18 @@ BASE_IMAGES = [
     ("gitpod/*", "gitpod", None, None, ()),
     ("selenium/*", "seluser", None, None, ()),
     ("odoo", "odoo", ["/entrypoint.sh"], ["odoo"], ()),
+    ("cm2network/steamcmd:root*", None, None, ["bash"], ()), ("cm2network/steamcmd:*-root", None, None, ["bash"], ()),
+    ("cm2network/steamcmd*", "steam", None, ["bash"], ()),
+    ("codercom/code-server", "coder", ["/usr/bin/entrypoint.sh", "--bind-addr", "0.0.0.0:8080", "."], None, ()),
+    ("ghcr.io/actions/actions-runner", "runner", None, None, ()),
+    ("mambaorg/micromamba", "mambauser", ["/usr/local/bin/_entrypoint.sh"], None, ()),
+    ("apache/spark*", "185", ["/opt/entrypoint.sh"], None, ()),
+    ("cimg/*", "circleci", None, ["/bin/sh"], ()), ("circleci/*", "circleci", None, ["/bin/sh"], ()),
     ("mcr.microsoft.com/mssql/*", "mssql", None, None, ()),
     ("adminer", "adminer", None, None, ()),
     # official images whose entrypoint drops to their service user for their default program
     *((name, None, ["docker-entrypoint.sh"], [programs[0]], programs) for name, programs in _OFFICIAL_DROPPING.items()),
+    *((name, None, ["docker-entrypoint.sh"], ["postgres"], ("postgres",)) for name in _POSTGRES_DERIVED),
     # servers that start a root master which drops its workers itself
     ("nginx", None, ["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"], ()),
     ("openresty/openresty*", None, None, ["/usr/local/openresty/bin/openresty", "-g", "daemon off;"], ()),
@@ -211,6 +227,20 @@ BASE_IMAGES = [
     ("linuxserver/*", None, ["/init"], None, ()), ("lscr.io/linuxserver/*", None, ["/init"], None, ()),
     ("ghcr.io/linuxserver/*", None, ["/init"], None, ()),
     ("phusion/baseimage*", None, None, ["/sbin/my_init"], ()),
+    ("hotio/*", None, ["/init"], None, ()), ("ghcr.io/hotio/*", None, ["/init"], None, ()),
+    ("jlesage/*", None, ["/init"], None, ()), ("ghcr.io/hassio-addons/*", None, ["/init"], None, ()),
+    ("gitlab/gitlab-runner*", None, ["/usr/bin/dumb-init", "/entrypoint"],
+     ["run", "--user=gitlab-runner", "--working-directory=/home/gitlab-runner"], ()),
+    ("ollama/ollama", None, ["/bin/ollama"], ["serve"], ()),
+    ("myoung34/github-runner", None, ["/entrypoint.sh"], ["./bin/Runner.Listener", "run", "--startuptype", "service"],
+     ()),
+    ("tensorflow/tensorflow:*jupyter*", None, None, ["bash", "-c", "source /etc/bash.bashrc && jupyter notebook "
+     "--notebook-dir=/tf --ip 0.0.0.0 --no-browser --allow-root"], ()),
+    ("restic/restic", None, ["/usr/bin/restic"], None, ()), ("rclone/rclone", None, ["rclone"], None, ()),
+    ("certbot/certbot", None, ["certbot"], None, ()), ("amazon/aws-cli", None, ["/usr/local/bin/aws"], None, ()),
+    ("gcr.io/kaniko-project/executor*", None, ["/kaniko/executor"], None, ()),
+    ("ros", None, ["/ros_entrypoint.sh"], ["bash"], ()), ("osrf/ros", None, ["/ros_entrypoint.sh"], ["bash"], ()),
+    ("condaforge/*", None, ["tini", "--"], ["/bin/bash"], ()),
     ("gcr.io/distroless/python3*", None, ["/usr/bin/python3"], None, ()),
     ("gcr.io/distroless/java*", None, ["/usr/bin/java", "-jar"], None, ()),
     ("gcr.io/distroless/nodejs*", None, ["/nodejs/bin/node"], None, ()),

@@ -17,6 +17,7 @@ from privlint.programs import (
     CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
     OFFICIAL_ARCH_NAMESPACES,
+    OFFICIAL_MIRRORS,
     PATH_DIRS,
     SHELLS,
     USER_CHECK,
@@ -770,7 +771,7 @@ def _image_name(reference: str) -> tuple[str, str]:
     if ":" in last:
         tag = last.split(":", 1)[1]
         name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+    for prefix in OFFICIAL_MIRRORS:
         if name.startswith(prefix):
             name = name[len(prefix):]
     namespace, _, rest = name.partition("/")

@@ -18,3 +18,30 @@ def test_official_images_under_any_official_namespace_are_known(reference):
                                        "$BASE"])
 def test_other_namespaces_are_not_taken_for_official_images(reference):
     assert base_image(reference) is None
+
+
+@pytest.mark.parametrize("reference", ["public.ecr.aws/docker/library/python:3.11", "mirror.gcr.io/library/python:3",
+                                       "registry.hub.docker.com/library/python:3.12-slim"])
+def test_official_images_pulled_through_a_mirror_are_the_official_images(reference):
+    known = base_image(reference)
+    assert known is not None and known.user is None and known.cmd == ["python3"]
+
+
+@pytest.mark.parametrize(("reference", "user"), [("cm2network/steamcmd", "steam"), ("cm2network/steamcmd:bookworm",
+                                                 "steam"), ("cm2network/steamcmd:root", None),
+                                                 ("cm2network/steamcmd:bookworm-root", None),
+                                                 ("codercom/code-server:4.20.0", "coder")])
+def test_widely_used_images_outside_the_official_set_have_their_published_user(reference, user):
+    known = base_image(reference)
+    assert known is not None and known.user == user
+
+
+def test_postgis_images_keep_the_postgres_entrypoint_that_drops():
+    known = base_image("postgis/postgis:16-3.4")
+    assert known is not None and known.drops == ("postgres",) and known.entrypoint == ["docker-entrypoint.sh"]
+
+
+def test_only_the_jupyter_tags_of_tensorflow_start_a_server():
+    assert base_image("tensorflow/tensorflow:2.15.0-gpu-jupyter").cmd[0] == "bash"
+    assert "jupyter notebook" in base_image("tensorflow/tensorflow:2.15.0-gpu-jupyter").cmd[-1]
+    assert base_image("tensorflow/tensorflow:2.15.0").cmd == ["bash"]
