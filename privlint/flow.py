@@ -64,6 +64,7 @@ class Variables:
             path = self._path_word(words[head])
             if path is not None:
                 words = words[:head] + [path] + words[head + 1:]
+        words = self._command_strings(words)
         if head >= len(words) or depth > 3 or words[head].kind != m.VAR:
             return [words]
         name = words[head].var or ""
@@ -77,6 +78,21 @@ class Variables:
             results += self.expand(words[:head] + replacement + words[head + 1:], depth + 1)
         return results[:MAX_EXPANSIONS] or [words]
 
+
+    def _command_strings(self, words: list[m.Word]) -> list[m.Word]:
+        """`su app -c "$cmd"`, `sh -c "$run"`: the string after `-c` is the constant the variable holds."""
+        result = None
+        for index in range(1, len(words)):
+            word = words[index]
+            if word.kind != m.VAR or words[index - 1].kind != m.LITERAL or \
+                    words[index - 1].value not in ("-c", "--command"):
+                continue
+            candidates = self.values.get(word.var or "", [])
+            if len(candidates) != 1 or candidates[0] is None or candidates[0].kind != m.LITERAL:
+                continue
+            result = result or list(words)
+            result[index] = m.Word(word.text, m.LITERAL, candidates[0].value, quoted=True)
+        return result or words
 
     def _path_word(self, word: m.Word) -> m.Word | None:
         """`$APP_HOME/bin/server` as a literal when APP_HOME holds one constant (the script's, or ENV's)."""
