@@ -30,6 +30,7 @@ from privlint.programs import (
     COMPILERS,
     DATA_FOLDERS,
     DATA_SUFFIXES,
+    DATA_WORDS,
     FETCHERS,
     FILE_RUNNERS,
     IMAGE_DIRECTORIES,
@@ -94,7 +95,10 @@ class Download:
             return False
         target = (self.output or self.url.split("?", 1)[0]).lower()
         places = [use.split(" into ", 1)[1] for use in self.uses if " into " in use]
-        return target.endswith(DATA_SUFFIXES) or (bool(places) and all(p.startswith(DATA_FOLDERS) for p in places))
+        if target.endswith(DATA_SUFFIXES) or DATA_WORDS.search(self.url.split("?", 1)[0]) or \
+                DATA_WORDS.search(self.url.split("?", 1)[-1]) or DATA_WORDS.search(self.output or ""):
+            return True
+        return bool(places) and all(p.startswith(DATA_FOLDERS) or DATA_WORDS.search(p) for p in places)
 
     @property
     def reportable(self) -> bool:
@@ -524,6 +528,7 @@ def _unpacked_made_executable(pending, command, words, cwd, start_time: bool) ->
         if start_time and not download.start_time:
             continue  # the build's archives are matched by real paths only (`_resolves`)
         folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
+        folders = [folder for folder in folders if folder.rstrip("/")]  # unpacked into /: any path is "under" it
         if any(path.startswith(folder.rstrip("/") + "/") for path in paths for folder in folders):
             _use(download, "a file from it made executable", command)
 

@@ -329,6 +329,9 @@ DATA_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".json", ".csv", ".txt", ".m
                  ".safetensors", ".gguf", ".mp3", ".wav", ".ogg", ".zst.data")
 DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/usr/share/GeoIP", "/data",
                  "/usr/share/tessdata", "/models")
+#: Words in a download's name or where it is unpacked that say it is data (fonts, GeoIP databases, OCR
+#: language files, game asset sets): `GeoLite2-City.tar.gz`, `unzip fonts.zip -d ~/.fonts`.
+DATA_WORDS = re.compile(r"(?i)(^|[/_.=-])(\.?fonts?|geolite2?|geoip2?|maxmind|tessdata|baseset)([/_.-]|$)")
 CODE_FOLDERS = re.compile(r"(^|/)(s?bin|lib|lib64|libexec|opt)(/|$)")
 BIN_FOLDERS = re.compile(r"(^|/)s?bin$")
 PACKAGE_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "-ivh", "-Uvh", "-iv", "-Uv", "--install",
