@@ -29,6 +29,7 @@ from privlint.programs import (
     SHORT_LIVED,
     SUDO_TOOLS,
     TASK_RUNNERS,
+    WAIT_WRAPPERS,
     family,
 )
 from privlint.record import factory, record
@@ -311,6 +312,11 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             if name == "timeout" and i < n:
                 i += 1  # the duration
             continue
+        if name in WAIT_WRAPPERS:
+            after = _waited_command(name, words, i)
+            if after is not None:
+                i = after
+                continue
         if name in PASS_THROUGH and i + 1 < n:
             i += 1
             continue
@@ -361,6 +367,18 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         launch.program = words[i:]
         return launch
     return launch
+
+
+def _waited_command(name: str, words: list[Word], i: int) -> int | None:
+    """Index of the command a wait tool execs once its service is up, or None when it runs none."""
+    options = WAIT_WRAPPERS[name]
+    if options is None:  # `wait-for-it.sh db:5432 -t 15 -- CMD`: the command follows `--`
+        for j in range(i + 1, len(words)):
+            if _word_value(words[j]) == "--":
+                return j + 1 if j + 1 < len(words) else None
+        return None
+    j = _skip_options(words, i + 1, options)
+    return j if j < len(words) else None
 
 
 def _last_command(words: list[Word]) -> list[Word]:

@@ -61,6 +61,13 @@ SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
 #: Init processes that forward signals and reap children, then run their arguments.
 INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit"}
 
+#: Tools that wait for a service and then exec the command after them: `wait-for-it.sh db:5432 -- CMD`,
+#: `dockerize -wait tcp://db:5432 -timeout 20s CMD`. The options with a value, per tool (None: up to `--`).
+WAIT_WRAPPERS = {"wait-for-it": None, "wait-for-it.sh": None, "wait_for_it.sh": None, "wait-for": None,
+                 "wait-for.sh": None, "wait-for-it.bash": None,
+                 "dockerize": {"-wait", "-timeout", "-template", "-stdout", "-stderr", "-delims",
+                               "-wait-http-header", "-wait-retry-interval", "--wait", "--timeout", "--template"}}
+
 #: Scripts of the official images that only set things up and then `exec "$@"`.
 PASS_THROUGH = {"docker-php-entrypoint"}
 
