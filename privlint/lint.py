@@ -57,7 +57,8 @@ class Result:
     def extend(self, other: "Result") -> None:
         self.findings += other.findings
         self.errors += other.errors
-        self.notes += other.notes
+        seen = set(self.notes)
+        self.notes += [note for note in other.notes if note not in seen]  # a script shared by several start-ups
         self.files += other.files
         self.scripts_read += other.scripts_read
         self.sources.update(other.sources)

@@ -370,3 +370,18 @@ def test_json_findings_carry_their_path(capsys, monkeypatch):
     finding = next(f for f in report["findings"] if f["rule"] == "PL004")
     assert [(r["path"], r["line"]) for r in finding["related"]] == [("Dockerfile", 8), ("docker-entrypoint.sh", 6)]
     assert "made executable" in finding["related"][0]["message"] and "runs gosu" in finding["related"][1]["message"]
+
+
+def test_a_note_about_a_file_two_start_ups_read_is_given_once(tmp_path, capsys):
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "start.sh").write_text("#!/bin/sh\n. ./helper\nexec ./bin/server\n")
+    (folder / "helper").write_bytes(b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64)  # sourced, but not a script
+    (folder / "Dockerfile").write_text("FROM debian:bookworm\nWORKDIR /app\nCOPY . .\nUSER nobody\n"
+                                       'CMD ["./start.sh"]\n')
+    (folder / "compose.yaml").write_text("services:\n  web:\n    build: .\n  worker:\n    build: .\n"
+                                         "    environment:\n      MODE: worker\n")
+    code, out, err = run(["--format", "text", str(folder / "Dockerfile"), str(folder / "compose.yaml")], capsys)
+    notes = [line for line in (out + err).splitlines() if "note:" in line]
+    assert notes, "the sourced file that is not a script gets a note"
+    assert len(notes) == len(set(notes))
