@@ -13,6 +13,7 @@ from privlint.programs import (
     DAEMON_FLAGS,
     DAEMON_OPTIONS,
     DROP_TOOLS,
+    ENV_RUNNERS,
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
     JOB_NAME_WORDS,
@@ -311,6 +312,9 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             if name == "timeout" and i < n:
                 i += 1  # the duration
+            continue
+        if name in ENV_RUNNERS and i + 2 < n and _word_value(words[i + 1]) == ENV_RUNNERS[name][0]:
+            i = _skip_options(words, i + 2, ENV_RUNNERS[name][1])  # `poetry run python app.py`: python runs
             continue
         if name in WAIT_WRAPPERS:
             after = _waited_command(name, words, i)

@@ -68,6 +68,15 @@ WAIT_WRAPPERS = {"wait-for-it": None, "wait-for-it.sh": None, "wait_for_it.sh": 
                  "dockerize": {"-wait", "-timeout", "-template", "-stdout", "-stderr", "-delims",
                                "-wait-http-header", "-wait-retry-interval", "--wait", "--timeout", "--template"}}
 
+#: Tools that run a command inside an environment: `micromamba run -n env CMD`, `poetry run CMD`,
+#: `bundle exec CMD`. (sub-command, its options that take a value): the command after them is the program.
+_CONDA_VALUE = {"-n", "--name", "-p", "--prefix", "-r", "--root-prefix", "--cwd", "-e", "--env", "--label"}
+ENV_RUNNERS = {"micromamba": ("run", _CONDA_VALUE), "conda": ("run", _CONDA_VALUE), "mamba": ("run", _CONDA_VALUE),
+               "poetry": ("run", {"-C", "--directory", "-P", "--project"}), "pipenv": ("run", set()),
+               "pdm": ("run", {"-p", "--project"}), "hatch": ("run", set()), "bundle": ("exec", {"--gemfile"}),
+               "uv": ("run", {"--with", "--python", "-p", "--project", "--directory", "--env-file", "--package",
+                              "--extra", "--group", "--from", "--with-requirements", "--index", "--index-url"})}
+
 #: Scripts of the official images that only set things up and then `exec "$@"`.
 PASS_THROUGH = {"docker-php-entrypoint"}
 
