@@ -277,6 +277,8 @@ class StageDownloads:
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
                 if name == "chmod":
                     _unpacked_made_executable(pending, command, words, cwd, start_time)
+                elif name in ("mv", "cp", "install"):
+                    _unpacked_moved(pending, command, words, cwd, start_time)
                 for download in candidates:
                     if start_time and not download.start_time and not _resolves(download, words, cwd):
                         continue  # a start-up command meets a build-time file only by its real path
@@ -531,6 +533,26 @@ def _unpacked_made_executable(pending, command, words, cwd, start_time: bool) ->
         folders = [folder for folder in folders if folder.rstrip("/")]  # unpacked into /: any path is "under" it
         if any(path.startswith(folder.rstrip("/") + "/") for path in paths for folder in folders):
             _use(download, "a file from it made executable", command)
+
+
+def _unpacked_moved(pending, command, words, cwd, start_time: bool) -> None:
+    """`unzip rclone.zip && mv rclone-*/rclone /usr/local/bin`: a file the archive unpacked is moved into a
+    bin/lib/opt folder, so the archive is code, wherever it was unpacked."""
+    operands = [w for w in words[1:] if w and not w.startswith("-")]
+    if len(operands) < 2:
+        return
+    dest = norm(posixpath.join(cwd, operands[-1]))
+    if not CODE_FOLDERS.search(dest):
+        return
+    sources = [norm(posixpath.join(cwd, operand)) for operand in operands[:-1]]
+    for download in pending:
+        if start_time and not download.start_time:
+            continue
+        folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
+        folders = [folder for folder in folders if folder.rstrip("/")]
+        if any(path.startswith(folder.rstrip("/") + "/") for path in sources for folder in folders):
+            folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
+            _use(download, f"a file from it moved into {folder}", command)
 
 
 def _run_files(name: str, arguments: list) -> list[str]:

@@ -33,7 +33,8 @@ CONFIG_SWITCHING_SERVERS = {"uwsgi": (("--ini",), r"(?m)^[ \t]*uid[ \t]*[=:][ \t
 #: Client tools that do a job and exit, except for the sub-commands that keep serving.
 CLIENT_TOOLS = {"kubectl": {"proxy", "port-forward"}, "oc": {"proxy", "port-forward"}, "helm": set(),
                 "terraform": set(), "aws": set(), "gcloud": set(), "az": set(), "ansible-playbook": set(),
-                "flyctl": {"proxy"}, "gh": set()}
+                "flyctl": {"proxy"}, "gh": set(), "rclone": {"serve", "mount", "rcd", "nfsmount"},
+                "restic": {"mount"}, "borg": {"serve", "mount"}, "gsutil": set(), "s3cmd": set()}
 
 #: Service managers that start a daemon and return: `/etc/init.d/kafka start`, `service nginx start`.
 SERVICE_STARTERS = {"service", "rc-service", "systemctl", "invoke-rc.d", "start-stop-daemon"}
