@@ -159,8 +159,9 @@ class StageDownloads:
                     continue
                 if _names_file(download, words[0]):
                     use = "run at container start"
-                elif name in FILE_RUNNERS and any(_names_file(download, w) for w in _run_files(name, words[1:])):
-                    use = f"run by {FILE_RUNNERS[name]} at container start"
+                elif family(name) in FILE_RUNNERS and any(_names_file(download, w)
+                                                          for w in _run_files(family(name), words[1:])):
+                    use = f"run by {FILE_RUNNERS[family(name)]} at container start"
                 else:
                     continue
                 _use(download, use, None if instruction is None else _Place(
@@ -277,7 +278,7 @@ class StageDownloads:
                 candidates = list(pending) if globbed or builds else pending.named(tokens)
                 if name == "chmod":
                     _unpacked_made_executable(pending, command, words, cwd, start_time)
-                elif name in ("mv", "cp", "install"):
+                elif name in ("mv", "cp", "install", "ln"):
                     _unpacked_moved(pending, command, words, cwd, start_time)
                 for download in candidates:
                     if start_time and not download.start_time and not _resolves(download, words, cwd):
@@ -376,6 +377,8 @@ def _command_tokens(command, name, words, pipeline_text: str) -> set[str]:
     """The names a command mentions (and for a check, its whole pipeline: `echo "$SUM  f" | sha256sum -c`)."""
     tokens = _tokens(command.text) | {w for w in words if w}
     tokens |= {posixpath.basename(w) for w in words if w}
+    if name == "unzip":  # `unzip sonar-scanner-4.8`: unzip adds the .zip itself
+        tokens |= {w + ".zip" for w in list(tokens) if w and not w.startswith("-") and not w.endswith(".zip")}
     if name in CHECKSUM_TOOLS or name in ("md5sum", "gpg", "gpg2", "gpgv"):
         tokens |= _tokens(pipeline_text)
         # `gpg --verify gosu.asc`, `sha256sum -c app.tgz.sha256`, `echo "$(cat tini.sha256sum)" | sha256sum -c`:
@@ -449,8 +452,8 @@ def _effect(download: Download, command, name, words, commands, position, compar
         _use(download, f"installed as a package with {name}", command)
     elif name == "apk" and "--allow-untrusted" in arguments:
         _use(download, "installed as a package with apk --allow-untrusted", command)
-    elif name in FILE_RUNNERS and any(_names_file(download, a) for a in _run_files(name, arguments)):
-        _use(download, f"run by {FILE_RUNNERS[name]}", command)
+    elif family(name) in FILE_RUNNERS and any(_names_file(download, a) for a in _run_files(family(name), arguments)):
+        _use(download, f"run by {FILE_RUNNERS[family(name)]}", command)  # python2, python3.11 too
     elif name in COMPILERS:
         _use(download, "compiled", command)
     elif words and _names_file(download, words[0]):
@@ -465,8 +468,8 @@ def _consume(download: Download, after, analysis, values, cwd) -> None:
     name = basename(words[0]) if words and words[0] else None
     if name is None:
         return
-    if _runs_stdin(launch):
-        download.uses.append(f"run by {family(launch.program_name or '')}")
+    if _runs_stdin(launch, name):
+        download.uses.append(f"run by {family(name)}")
     elif name in ("tar", "bsdtar") and _tar_extracts(words[1:]):  # `curl URL | bsdtar -xf - dir`
         download.uses.append(f"extracted into {_option_value(words[1:], ('-C', '--directory')) or cwd}")
         download.output = None
@@ -552,7 +555,8 @@ def _unpacked_moved(pending, command, words, cwd, start_time: bool) -> None:
         folders = [folder for folder in folders if folder.rstrip("/")]
         if any(path.startswith(folder.rstrip("/") + "/") for path in sources for folder in folders):
             folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
-            _use(download, f"a file from it moved into {folder}", command)
+            verb = {"cp": "copied", "ln": "linked", "install": "installed"}.get(basename(words[0]) or "", "moved")
+            _use(download, f"a file from it {verb} into {folder}", command)
 
 
 def _run_files(name: str, arguments: list) -> list[str]:
@@ -766,9 +770,10 @@ def _installs(name: str, arguments: list, download: Download) -> bool:
                if (not a.startswith("-") or a.startswith("./")) and a not in lists)
 
 
-def _runs_stdin(reading) -> bool:
-    """`| sh`, `| bash -s --`, `| php`, `| python3 -`: an interpreter reading its program from the pipe."""
-    name = family(reading.program_name or "")
+def _runs_stdin(reading, resolved: str | None = None) -> bool:
+    """`| sh`, `| bash -s --`, `| php`, `| python3 -`: an interpreter reading its program from the pipe
+    (`resolved`: the program's name with the stage's ARG/ENV expanded, `| python${PYTHON_VERSION}`)."""
+    name = family(reading.program_name or resolved or "")
     if name not in PIPE_INTERPRETERS:
         return False
     arguments = [w.value or w.text for w in reading.program[1:]]

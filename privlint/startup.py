@@ -6,6 +6,7 @@ import fnmatch
 import functools
 import posixpath
 import re
+import shlex
 from functools import cached_property
 
 from privlint import shell_model as m
@@ -369,6 +370,12 @@ class Startup:
                 if instruction.keyword == "RUN" and instruction.exec_form is None:
                     for source, offset in instruction_shell(self.dockerfile, instruction):
                         result.append((stage, instruction, parse_script(self.dockerfile.path, source, offset)))
+                elif instruction.keyword == "RUN" and instruction.exec_form:
+                    # `RUN ["sh", "./setup.sh"]`: the one command it runs, read as a line of shell at the RUN's line
+                    script = parse_script(self.dockerfile.path, shlex.join(instruction.exec_form),
+                                          instruction.line - 1)
+                    pin_lines(script, lambda _line, at=instruction.line: at)
+                    result.append((stage, instruction, script))
         return result
 
     @cached_property
