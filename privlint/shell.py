@@ -378,6 +378,10 @@ class _Converter:
                 words.append(self.word(target))
             end_byte = target.end_byte
             nested += self._nested_in(target)
+        following = node.next_sibling
+        if len(words) > 1 and words[-1].kind == m.LITERAL and (words[-1].value or "").isdigit() and \
+                following is not None and following.type.endswith("redirect") and following.start_byte == end_byte:
+            words.pop()  # `exec 0<&-`: tree-sitter-bash reads the redirect's descriptor as the command's last word
         if not words and not prefix_assignments:
             return None
         return m.Command(words, *self.start(node), *self.end(node), self.text(node), nested=nested,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from privlint.flow import ScriptAnalysis
 from privlint.shell import parse_script
 from privlint.shell_model import ARGS, SELF, VAR, iter_commands
@@ -100,3 +102,14 @@ def test_group_closed_right_after_fi_done_esac():
                                   'echo one }\nexec gosu app "$@"\n')
     assert script.damage == [] and set(script.functions) == {"err", "each", "pick"}
     assert [c.text for c in iter_commands(script.body, into_functions=False)][0] == "echo one }"
+
+
+@pytest.mark.parametrize("line", ["exec 0<&-", "exec 0</dev/null", "exec 1>&2"])
+def test_a_descriptor_written_against_its_redirect_is_not_a_word(line):
+    (command,) = list(iter_commands(parse_script("x.sh", line + "\n", 0).body))
+    assert [w.value for w in command.words] == ["exec"]
+
+
+def test_a_number_then_a_spaced_redirect_stays_a_word():
+    (command,) = list(iter_commands(parse_script("x.sh", "echo 0 >&2\n", 0).body))
+    assert [w.value for w in command.words] == ["echo", "0"]
