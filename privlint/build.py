@@ -351,9 +351,9 @@ class Builder:
                                          f"s6-overlay's /init runs {path}")
                     startup.foreground.append(helper)
 
-    def _foreground(self, script: StartupScript, seen: set) -> None:
-        """Scripts of the image a PID 1 script runs, waiting for them or in the background (`setsid /setup.sh &`):
-        read for sudo/su and downloads, which run at every start either way."""
+    def _foreground(self, script: StartupScript, seen: set, depth: int = 0) -> None:
+        """Scripts of the image a PID 1 script runs, waiting for them or in the background (`setsid /setup.sh &`),
+        and the scripts those run in turn: read for sudo/su and downloads, which run at every start either way."""
         ends = {id(end.command) for end in script.analysis.path_ends() if end.how == "exec"}
         for command in script.analysis.reachable_commands():
             if id(command) in ends or command.is_test or command.name in (".", "source"):
@@ -362,12 +362,19 @@ class Builder:
                 reference = script_of(launch.program) if launch.program else None
                 if not reference or ("/" not in reference and not reference.endswith((".sh", ".bash"))):
                     continue
+                if reference.startswith("~/"):  # `~/scripts/install.sh`: under the HOME the image sets
+                    home = self._image_scope().get("HOME")
+                    if not home or not home.startswith("/"):
+                        continue
+                    reference = posixpath.join(home, reference[2:])
                 helper = self._script_named(reference, "foreground")
                 if helper is not None and id(helper.script) not in seen:
                     helper.via = _via(command, f"runs {reference} in the background" if command.background
                                       else f"runs {reference} and waits")
                     seen.add(id(helper.script))
                     self.startup.foreground.append(helper)
+                    if depth < MAX_HOPS:
+                        self._foreground(helper, seen, depth + 1)
 
     def _script_named(self, reference: str, role: str, cwd: str | None = None) -> StartupScript | None:
         """The readable shell script a command names (through PATH, the WORKDIR or `cd`), loaded, or None."""
