@@ -634,14 +634,33 @@ def _generated(instruction, command: m.Command, name: str, values: list, fed, sc
     elif name in ("echo", "printf"):
         # `echo "mono Server.exe -world $WORLDFILE" > /start.sh`: what the build's variables hold does not
         # change what the script runs, so unknown ones stay as written
-        text = _echoed(name, [word_value(w, scope, keep_unknown=True) or "" for w in command.words[1:]])
+        # a RUN's `\`-newline is the Dockerfile's continuation, gone before the shell runs: also inside quotes
+        text = _echoed(name, [(word_value(w, scope, keep_unknown=True) or "").replace("\\\n", "")
+                              for w in command.words[1:]])
         if text is None:
             return None
-        lines = (command.line,) * (text.count("\n") + 1)
+        lines = _written_at(command, text)
     else:
         return None
     as_written = fed is not None and text == fed.body
     return _Generate(instruction, norm(posixpath.join(cwd, target_path)), text, lines, append, as_written)
+
+
+def _written_at(command: m.Command, text: str) -> tuple:
+    """The Dockerfile line each line of an echoed text is written on: an `echo '#!/bin/sh\\n\\` string that goes
+    on over several lines puts `exec server` on a line of its own. A line whose text cannot be found there is
+    put at the line before it (the command's first line for the first)."""
+    source = command.text.split("\n")
+    found, at = [], 0
+    for line in text.split("\n"):
+        probe = line.strip()[:40]
+        if probe:
+            for index in range(at, len(source)):
+                if probe in source[index]:
+                    at = index
+                    break
+        found.append(command.line + at)
+    return tuple(found)
 
 
 def _echoed(name: str, arguments: list[str]) -> str | None:
