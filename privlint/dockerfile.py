@@ -9,12 +9,13 @@ final `\\`, all without moving a line, so every line number stays the file's own
 from __future__ import annotations
 
 import bisect
+import fnmatch
 import io
 import json
 import posixpath
 import re
 
-from privlint.programs import PATH_DIRS, PLATFORM_ARGS
+from privlint.programs import BASE_ENVIRONMENTS, OFFICIAL_ARCH_NAMESPACES, OFFICIAL_MIRRORS, PATH_DIRS, PLATFORM_ARGS
 from privlint.record import factory, record
 
 #: Instructions with more physical lines than this are cut: both parsers go quadratic on them.
@@ -397,6 +398,9 @@ def walk_stage(dockerfile: Dockerfile, stage: Stage) -> StageWalk:
     if stage.parent is not None:
         parent = walk_stage(dockerfile, stage.parent)
         env, workdir = dict(parent.env), parent.workdir
+    else:  # `FROM golang` then `WORKDIR $GOPATH/src/app`: the base image's own ENV and WORKDIR, where known
+        known, base_workdir = base_environment(expand(stage.base, dockerfile.global_args) or stage.base)
+        env, workdir = dict(known), base_workdir or workdir
     args: dict[str, str | None] = {}
     states = []
     for instruction in stage.instructions:
@@ -437,3 +441,31 @@ def workdir_at(dockerfile: Dockerfile, stage: Stage, line: int | None = None) ->
     """WORKDIR before the instruction at `line`, or at the end of the stage."""
     state = _state_at(dockerfile, stage, line)
     return state.workdir if state is not None else walk_stage(dockerfile, stage).workdir
+
+
+def image_name(reference: str) -> tuple[str, str]:
+    """(name without docker.io/library, tag or 'latest'), lower case."""
+    name = reference.split("@", 1)[0].lower()
+    tag = "latest"
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        tag = last.split(":", 1)[1]
+        name = name[: len(name) - len(last)] + last.split(":", 1)[0]
+    for prefix in OFFICIAL_MIRRORS:
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    namespace, _, rest = name.partition("/")
+    if rest and "/" not in rest and (namespace == "library" or namespace in OFFICIAL_ARCH_NAMESPACES):
+        name = rest  # `arm32v7/node`, `amd64/python`: the official image built for one architecture
+    return name, tag
+
+
+def base_environment(reference: str) -> tuple[dict, str | None]:
+    """The ENV and WORKDIR a widely used base image sets (programs.BASE_ENVIRONMENTS), or ({}, None)."""
+    if not reference or "$" in reference:
+        return {}, None
+    name, tag = image_name(reference)
+    for pattern, env, workdir in BASE_ENVIRONMENTS:
+        if fnmatch.fnmatchcase(f"{name}:{tag}" if ":" in pattern else name, pattern):
+            return env, workdir
+    return {}, None

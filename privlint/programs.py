@@ -186,6 +186,27 @@ _OFFICIAL_DROPPING = {  # name: the programs its entrypoint drops for, the defau
     "hashicorp/consul": ("agent",), "eclipse-mosquitto": ("/usr/sbin/mosquitto",), "telegraf": ("telegraf",),
     "chronograf": ("chronograf",), "kapacitor": ("kapacitord",), "elasticsearch": ("eswrapper", "elasticsearch"),
 }
+#: The ENV and WORKDIR widely used images set, for paths a Dockerfile builds on them (`WORKDIR $GOPATH/src/app`,
+#: `COPY . .` with no WORKDIR on golang): (pattern as in BASE_IMAGES, ENV, WORKDIR or None).
+_PHP_WEB = ({"PHP_INI_DIR": "/usr/local/etc/php"}, "/var/www/html")
+BASE_ENVIRONMENTS = [
+    ("golang", {"GOPATH": "/go"}, "/go"),
+    ("rust", {"CARGO_HOME": "/usr/local/cargo", "RUSTUP_HOME": "/usr/local/rustup"}, None),
+    ("ruby", {"GEM_HOME": "/usr/local/bundle", "BUNDLE_APP_CONFIG": "/usr/local/bundle"}, None),
+    ("php:*apache*", *_PHP_WEB), ("php:*fpm*", *_PHP_WEB), ("php", {"PHP_INI_DIR": "/usr/local/etc/php"}, None),
+    ("wordpress", {}, "/var/www/html"), ("nextcloud", {}, "/var/www/html"), ("drupal", {}, "/var/www/html"),
+    ("tomcat", {"CATALINA_HOME": "/usr/local/tomcat"}, "/usr/local/tomcat"),
+    ("httpd", {"HTTPD_PREFIX": "/usr/local/apache2"}, "/usr/local/apache2"),
+    ("maven", {"MAVEN_HOME": "/usr/share/maven", "MAVEN_CONFIG": "/root/.m2"}, None),
+    ("eclipse-temurin", {"JAVA_HOME": "/opt/java/openjdk"}, None),
+    ("postgres", {"PGDATA": "/var/lib/postgresql/data"}, None),
+    ("jenkins/jenkins", {"JENKINS_HOME": "/var/jenkins_home"}, None),
+    ("jupyter/*", {"NB_USER": "jovyan", "HOME": "/home/jovyan", "CONDA_DIR": "/opt/conda"}, "/home/jovyan"),
+    ("quay.io/jupyter/*", {"NB_USER": "jovyan", "HOME": "/home/jovyan", "CONDA_DIR": "/opt/conda"}, "/home/jovyan"),
+    ("apache/spark*", {"SPARK_HOME": "/opt/spark"}, "/opt/spark/work-dir"),
+    ("apache/airflow*", {"AIRFLOW_HOME": "/opt/airflow"}, "/opt/airflow"),
+    ("cm2network/steamcmd*", {"HOMEDIR": "/home/steam", "STEAMCMDDIR": "/home/steam/steamcmd"}, None),
+]
 BASE_IMAGES = [
     # non-root by default
     ("*:nonroot", "nonroot", None, None, ()), ("*:*-nonroot", "nonroot", None, None, ()),

@@ -10,15 +10,13 @@ import shlex
 from functools import cached_property
 
 from privlint import shell_model as m
-from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope
+from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, image_name, stage_scope
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
 from privlint.programs import (
     BASE_IMAGES,
     CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
-    OFFICIAL_ARCH_NAMESPACES,
-    OFFICIAL_MIRRORS,
     PATH_DIRS,
     SHELLS,
     USER_CHECK,
@@ -762,26 +760,9 @@ def _base_image(reference: str, extra_non_root: tuple) -> BaseImage | None:
     for pattern in extra_non_root:
         if fnmatch.fnmatch(reference, pattern):
             return BaseImage(reference, "(non-root-base-images)", None, None, ())
-    name, tag = _image_name(reference)
+    name, tag = image_name(reference)
     tagged = f"{name}:{tag}"
     for pattern, user, entrypoint, cmd, drops in BASE_IMAGES:
         if fnmatch.fnmatchcase(tagged if ":" in pattern else name, pattern):
             return BaseImage(reference, user, entrypoint, cmd, drops)
     return None
-
-
-def _image_name(reference: str) -> tuple[str, str]:
-    """(name without docker.io/library, tag or 'latest'), lower case."""
-    name = reference.split("@", 1)[0].lower()
-    tag = "latest"
-    last = name.rsplit("/", 1)[-1]
-    if ":" in last:
-        tag = last.split(":", 1)[1]
-        name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    for prefix in OFFICIAL_MIRRORS:
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-    namespace, _, rest = name.partition("/")
-    if rest and "/" not in rest and (namespace == "library" or namespace in OFFICIAL_ARCH_NAMESPACES):
-        name = rest  # `arm32v7/node`, `amd64/python`: the official image built for one architecture
-    return name, tag
