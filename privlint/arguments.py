@@ -23,6 +23,8 @@ OPTIONS = [
     (("--entrypoint",), VALUE, "FILE", "lint FILE as the entrypoint script of the one Dockerfile given", ""),
     (("--stdin-filename",), VALUE, "NAME", "the name of the file read from standard input (`privlint -`)", ""),
     (("--context",), VALUE, "DIR", "build context for COPY/ADD (default: the Dockerfile's folder)", ""),
+    (("--build-arg",), APPEND, "NAME=VALUE", "a value for the Dockerfile's ARG NAME, as `docker build --build-arg` "
+                                            "gives it (repeatable)", ""),
     (("--format", "-f"), VALUE, FORMATS, "output format (auto: github under GitHub Actions, rich on a terminal, "
                                     "else text)", ""),
     (("--output", "-o"), VALUE, "FILE", "write the report to FILE (the summary is still printed)", ""),

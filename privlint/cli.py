@@ -168,6 +168,11 @@ def _settings(args, path: str | None = None, searched: bool = False) -> Settings
     settings.exclude += args.exclude
     if args.context is not None:
         settings.context = args.context
+    for item in args.build_arg:
+        name, equals, value = item.partition("=")
+        if not name or not equals:
+            raise ConfigError(f"--build-arg {item}: give NAME=VALUE")
+        settings.build_args[name] = value
     if args.disable_ignore_pragma:
         settings.disable_ignore_pragma = True
     return settings

@@ -52,6 +52,7 @@ class Service:
     no_new_privileges: bool = False
     mounts: list = factory(list)  # Setting((container path, host path on disk or None)) for each bind mount
     image: str | None = None  # the `image:` name (the tag a build gets, or the image run)
+    build_args: dict = factory(dict)  # `build: args:`, the values the Dockerfile's ARGs take
 
     def key(self) -> tuple:
         """What makes two services run an image the same way (for linting it once)."""
@@ -61,7 +62,7 @@ class Service:
         return (os.path.realpath(self.dockerfile or ""), os.path.realpath(self.context or ""), self.target,
                 value(self.user), value(self.entrypoint), value(self.command), self.working_dir,
                 tuple(sorted(self.environment.items())), value(self.init), tuple(s.value for s in self.privileges),
-                self.no_new_privileges, tuple(m.value for m in self.mounts))
+                self.no_new_privileges, tuple(m.value for m in self.mounts), tuple(sorted(self.build_args.items())))
 
 
 def read_compose(path: str, text: str) -> list[Service]:
@@ -256,6 +257,7 @@ class _Reader:
                 context = self.scalar(self.get(build, "context")) or "."
                 dockerfile = self.scalar(self.get(build, "dockerfile")) or "Dockerfile"
                 service.target = self.scalar(self.get(build, "target"))
+                service.build_args = self._environment(self.get(build, "args"))
             else:
                 context, dockerfile = self.scalar(build) or ".", "Dockerfile"
             if "://" not in context and not context.startswith("git@"):

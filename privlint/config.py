@@ -28,6 +28,7 @@ class Settings:
     fail_on: str = "error"
     exclude: list[str] = factory(list)
     context: str | None = None
+    build_args: dict = factory(dict)  # --build-arg NAME=VALUE
     extra_drop_tools: list[str] = factory(list)
     non_root_base_images: list[str] = factory(list)
     disable_ignore_pragma: bool = False

@@ -96,6 +96,7 @@ class Dockerfile:
     escape: str = "\\"
     notes: list[tuple[int, str]] = factory(list)  # (line, message) for PL900
     walks: dict = factory(dict)  # stage index -> StageWalk, filled by walk_stage
+    build_args: dict = factory(dict)  # the values the build gives its ARGs (compose `build: args:`)
 
     @property
     def final_stage(self) -> Stage | None:
@@ -110,7 +111,9 @@ class Dockerfile:
         return None
 
 
-def parse_dockerfile(path: str, text: str) -> Dockerfile:
+def parse_dockerfile(path: str, text: str, build_args: dict | None = None) -> Dockerfile:
+    """The Dockerfile's instructions and stages; `build_args` are the values a build gives its ARGs
+    (a compose service's `build: args:`), over the defaults the Dockerfile writes."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     escape = _escape_directive(lines)
     normalised, heredocs, notes = _normalise(lines, escape)
@@ -126,7 +129,7 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
         instructions.append(Instruction(keyword, value, start, end, flags, args, heredocs.get(start, [])))
     if text.strip() and not instructions:
         notes.append((1, "no instruction found: is this a Dockerfile?"))
-    return _build(path, lines, instructions, escape, notes)
+    return _build(path, lines, instructions, escape, notes, build_args or {})
 
 
 _FLAGGED = {"FROM", "RUN", "COPY", "ADD"}
@@ -237,7 +240,7 @@ def _dockerfile_parse(text: str) -> list[dict]:
 _FROM = re.compile(r"^\s*(\S+)(?:\s+AS\s+(\S+))?\s*$", re.IGNORECASE)
 
 
-def _build(path, lines, instructions, escape, notes) -> Dockerfile:
+def _build(path, lines, instructions, escape, notes, build_args: dict) -> Dockerfile:
     global_args: dict[str, str | None] = {}
     stages: list[Stage] = []
     for instruction in instructions:
@@ -253,11 +256,10 @@ def _build(path, lines, instructions, escape, notes) -> Dockerfile:
         elif not stages:
             if instruction.keyword == "ARG":
                 for name, default in parse_arg(instruction.args):
-                    global_args[name] = default
+                    global_args[name] = build_args.get(name, default)
         else:
             stages[-1].instructions.append(instruction)
-    dockerfile = Dockerfile(path, lines, stages, global_args, escape, notes)
-    return dockerfile
+    return Dockerfile(path, lines, stages, global_args, escape, notes, build_args=build_args)
 
 
 def _stage_by_name(stages: list[Stage], name: str) -> Stage | None:
@@ -408,6 +410,9 @@ def walk_stage(dockerfile: Dockerfile, stage: Stage) -> StageWalk:
         states.append(StageState(instruction, scope, workdir))
         if instruction.keyword == "ARG":
             for name, default in parse_arg(instruction.args):
+                if name in dockerfile.build_args:  # `docker build --build-arg`, compose `build: args:`
+                    args[name] = dockerfile.build_args[name]
+                    continue
                 args[name] = expand(default, scope) if default is not None else (
                     dockerfile.global_args.get(name) or PLATFORM_ARGS.get(name))  # `ARG TARGETARCH`: BuildKit's
         elif instruction.keyword == "ENV":

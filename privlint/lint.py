@@ -291,7 +291,8 @@ class Linter:
             if source is None and job.script is None:
                 return None
             if source is not None:
-                dockerfile = parse_dockerfile(job.dockerfile, source.text)
+                build_args = {**self.settings.build_args, **getattr(job.service, "build_args", {})}
+                dockerfile = parse_dockerfile(job.dockerfile, source.text, build_args)
         context = job.context or (os.path.dirname(job.dockerfile) or "." if job.dockerfile else None)
         if job.context is None and dockerfile is not None and job.text is None:
             context, moved = find_context(dockerfile, context)

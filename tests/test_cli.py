@@ -385,3 +385,21 @@ def test_a_note_about_a_file_two_start_ups_read_is_given_once(tmp_path, capsys):
     notes = [line for line in (out + err).splitlines() if "note:" in line]
     assert notes, "the sourced file that is not a script gets a note"
     assert len(notes) == len(set(notes))
+
+
+def test_build_arg_gives_an_arg_its_value(tmp_path, capsys):
+    (tmp_path / "services" / "api").mkdir(parents=True)
+    (tmp_path / "services" / "api" / "start.sh").write_text("#!/bin/sh\nmigrate\ngunicorn app\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nARG name\nCOPY services/$name/start.sh /start.sh\n"
+                                         "USER nobody\nENTRYPOINT [\"/start.sh\"]\n")
+    code, report = run_json([str(tmp_path / "Dockerfile")], capsys)
+    assert report["findings"] == []  # without the value the script is not found: the Dockerfile alone is clean
+    code, report = run_json(["--build-arg", "name=api", str(tmp_path / "Dockerfile")], capsys)
+    assert [(f["rule"], f["path"].rsplit("/", 1)[-1], f["line"]) for f in report["findings"]] == [
+        ("PL002", "start.sh", 3)]
+
+
+def test_build_arg_without_a_value_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    code, _, err = run(["--build-arg", "name", str(tmp_path / "Dockerfile")], capsys)
+    assert code == 2 and "NAME=VALUE" in err
