@@ -478,10 +478,9 @@ class ImageFiles:
         """(relative path, is directory) for each context entry a COPY source names."""
         if not self.has_context:
             return
-        source = norm(source.lstrip("/")) if source not in (".", "./", "/") else "."
-        if source.startswith(".."):
-            yield source, None  # leaves the context: reported as OUTSIDE
-            return
+        # BuildKit reads a source from the context's root, so `../manage.py` is the context's manage.py (the
+        # classic builder refused it): a path never leaves the context
+        source = norm("/" + source).lstrip("/") or "."
         if not any(ch in source for ch in "*?["):
             full = os.path.join(self.context, source)
             if os.path.isdir(full):

@@ -230,8 +230,10 @@ def test_internal_error_costs_one_file_not_the_run(tmp_path, capsys, monkeypatch
 def test_context_escapes_are_never_opened(tmp_path, capsys, monkeypatch):
     outside = tmp_path / "secret.sh"
     outside.write_text("sudo id\n")
-    files = {"ctx/Dockerfile": b'FROM a\nUSER app\nCOPY ../secret.sh /e.sh\nCOPY /etc/passwd /p\n'
-                               b'ENTRYPOINT ["/e.sh"]\n'}
+    files = {"ctx/Dockerfile": b'FROM a\nUSER app\nCOPY ../secret.sh /s.sh\nCOPY /etc/passwd /p\n'
+                               b'COPY link.sh /e.sh\nENTRYPOINT ["/e.sh"]\n'}
+    (tmp_path / "ctx").mkdir()
+    os.symlink(outside, tmp_path / "ctx" / "link.sh")  # a context file that points out of the context
     opened = []
     real_open = open
 

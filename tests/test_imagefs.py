@@ -55,7 +55,7 @@ def test_run_mv_cp_install_ln_and_rm(tmp_path):
 
 
 def test_stages_heredocs_images_urls_archives_and_escapes(tmp_path):
-    files = {"e.sh": "x", "app.tar.gz": "z"}
+    files = {"e.sh": "x", "app.tar.gz": "z", "secret.sh": "y"}
     text = ("FROM alpine AS build\nCOPY e.sh /out/entry.sh\n"
             "FROM debian\nCOPY --from=build /out/ /app/\nCOPY --from=tianon/gosu /gosu /usr/local/bin/gosu\n"
             "COPY <<EOF /init.sh\n#!/bin/sh\nexec \"$@\"\nEOF\n"
@@ -66,7 +66,8 @@ def test_stages_heredocs_images_urls_archives_and_escapes(tmp_path):
     assert lookup(tmp_path / "3", text, "/init.sh", files).kind == HEREDOC
     assert lookup(tmp_path / "4", text, "/tini", files).kind == DOWNLOAD
     assert lookup(tmp_path / "5", text, "/opt/app/run.sh", files).kind == ARCHIVE
-    assert lookup(tmp_path / "6", text, "/secret.sh", files).kind == OUTSIDE
+    # BuildKit reads `../secret.sh` from the context's root: the context's own secret.sh, never the parent's
+    assert lookup(tmp_path / "6", text, "/secret.sh", files).kind == CONTEXT
     tool = lookup(tmp_path / "7", text, "/usr/local/bin/tool", files)
     assert (tool.kind, tool.url) == (DOWNLOAD, "https://example.com/tool")
 
