@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from privlint.dockerfile import parse_dockerfile
@@ -119,3 +120,11 @@ def test_cd_without_an_argument_goes_home():
     assert changed_directory("/src", ["~/build"], {"HOME": "/root"}) == "/root/build"
     assert changed_directory("/src", ["-P"], {}) == "/src"
     assert changed_directory("/src", ["lib"], {}) == "/src/lib"
+
+
+def test_a_context_file_that_links_out_of_the_context_is_outside(tmp_path):
+    secret = tmp_path / "secret.sh"
+    secret.write_text("sudo id\n")
+    files_map, parsed = image(tmp_path / "x", "FROM debian\nCOPY link.sh /e.sh\n")
+    os.symlink(secret, tmp_path / "x" / "ctx" / "link.sh")  # files are looked at when a path is looked up
+    assert files_map.files(parsed.stages[-1]).lookup("/e.sh").kind == OUTSIDE
