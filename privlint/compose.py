@@ -71,6 +71,8 @@ def read_compose(path: str, text: str) -> list[Service]:
     environment = _dotenv(os.path.dirname(path))
     reader = _Reader(path, environment)
     services_node = reader.get(root, "services")
+    if services_node is None and _version_one(reader, root):
+        services_node = root  # the version 1 format: the services are the top level
     if services_node is None or not _is_mapping(services_node):
         raise ComposeError("YAML, but not a compose file: there is no `services:` mapping")
     services = []
@@ -88,6 +90,14 @@ def read_compose(path: str, text: str) -> list[Service]:
         if builder is not None:
             service.dockerfile, service.context, service.target = builder.dockerfile, builder.context, builder.target
     return services
+
+
+def _version_one(reader, root) -> bool:
+    """Compose's first format (`web: {build: ., command: ./run.sh}` at the top): every top-level value is a
+    mapping, and one at least builds or names an image."""
+    items = reader.items(root)
+    return bool(items) and all(_is_mapping(node) for _, node in items) and any(
+        reader.get(node, "build") is not None or reader.get(node, "image") is not None for _, node in items)
 
 
 def _compose_root(text: str):
