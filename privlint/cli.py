@@ -78,8 +78,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.diff:
             sys.stdout.write(unified_diff(outcome.changed))
             return EXIT_ERROR if outcome.errors or result.errors else (EXIT_FINDINGS if outcome.changed else EXIT_CLEAN)
-        if outcome.changed:
+        changed, passes = bool(outcome.changed), 1
+        while changed:
+            # a fix can reveal another (an `exec` added to start.sh makes the script it hands over to PID 1):
+            # lint again and fix again until nothing changes, as ruff does
             result, fails = _lint_groups(groups, args, stdin)
+            if passes >= MAX_FIX_PASSES:
+                break
+            more = fix(result.findings, args.unsafe_fixes, write=True)
+            passes += 1
+            outcome.applied += more.applied
+            outcome.errors += more.errors
+            for path, (before, after) in more.changed.items():
+                outcome.changed[path] = (outcome.changed.get(path, (before, after))[0], after)
+            changed = bool(more.changed)
         if not args.quiet:
             print(f"privlint: fixed {outcome.applied} finding{'s' if outcome.applied != 1 else ''} "
                   f"in {len(outcome.changed)} file{'s' if len(outcome.changed) != 1 else ''}", file=sys.stderr)
@@ -88,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     result.findings.sort(key=lambda finding: finding.sort_key)
     code = EXIT_ERROR if result.errors else (EXIT_FINDINGS if fails else EXIT_CLEAN)
     return _report(args, result, code)
+
+
+#: How many times --fix lints and fixes again while each pass still changes something.
+MAX_FIX_PASSES = 10
 
 
 def _groups(args) -> list[tuple[Settings, list[str], list[str]]]:

@@ -637,6 +637,8 @@ def _at_start(download: Download, before: tuple[int, int]) -> None:
     uses, steps = before
     for index in range(uses, len(download.uses)):
         download.uses[index] += " at container start"
+    download.uses[uses:] = [use for position, use in enumerate(download.uses[uses:], start=uses)
+                            if use not in download.uses[:position]]  # a second `java -jar` line: said once
     for index in range(steps, len(download.steps)):
         step = download.steps[index]
         download.steps[index] = Related(step.path, step.line, step.column, step.message + " at container start")

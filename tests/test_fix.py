@@ -137,3 +137,20 @@ def test_entrypoint_rewrite_is_unsafe_when_a_cmd_is_in_effect(tmp_path, capsys):
     assert (code, diff) == (0, "")
     code, diff = _run(tmp_path, "--diff", "--unsafe-fixes", "Dockerfile", capsys=capsys)
     assert code == 1 and '+ENTRYPOINT ["/run.sh"]' in diff
+
+
+def test_fix_goes_on_until_nothing_changes(tmp_path, capsys):
+    # exec added to start.sh makes run.sh the next PID 1, whose own last command then needs exec too
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "Dockerfile").write_text('FROM debian:bookworm\nCOPY start.sh run.sh /srv/\nUSER nobody\n'
+                                       'ENTRYPOINT ["/srv/start.sh"]\n')
+    (folder / "start.sh").write_text("#!/bin/sh\necho starting\n/srv/run.sh\n")
+    (folder / "run.sh").write_text("#!/bin/sh\nmigrate\njava -jar /srv/app.jar\n")
+    code, out = _run(folder, "--fix", "--format", "text", "Dockerfile", capsys=capsys)
+    assert (folder / "start.sh").read_text().endswith("exec /srv/run.sh\n")
+    assert (folder / "run.sh").read_text().endswith("exec java -jar /srv/app.jar\n")
+    assert code == 0 and "PL002" not in out
+    before = _files(folder)
+    _run(folder, "--fix", "Dockerfile", capsys=capsys)
+    assert _files(folder) == before  # a second --fix finds nothing left to change
