@@ -532,10 +532,14 @@ def _unpacked_made_executable(pending, command, words, cwd, start_time: bool) ->
     for download in pending:
         if start_time and not download.start_time:
             continue  # the build's archives are matched by real paths only (`_resolves`)
-        folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
-        folders = [folder for folder in folders if folder.rstrip("/")]  # unpacked into /: any path is "under" it
-        if any(path.startswith(folder.rstrip("/") + "/") for path in paths for folder in folders):
+        if _from_archive(download, paths):
             _use(download, "a file from it made executable", command)
+
+
+def _from_archive(download: Download, paths: list[str]) -> bool:
+    """Whether a path lies in a folder the download was unpacked into (not /: every path is under it)."""
+    folders = [use.split(" into ", 1)[1].rstrip("/") for use in download.uses if use.startswith("extracted into ")]
+    return any(path.startswith(folder + "/") for path in paths for folder in folders if folder)
 
 
 def _unpacked_moved(pending, command, words, cwd, start_time: bool) -> None:
@@ -551,9 +555,7 @@ def _unpacked_moved(pending, command, words, cwd, start_time: bool) -> None:
     for download in pending:
         if start_time and not download.start_time:
             continue
-        folders = [use.split(" into ", 1)[1] for use in download.uses if use.startswith("extracted into ")]
-        folders = [folder for folder in folders if folder.rstrip("/")]
-        if any(path.startswith(folder.rstrip("/") + "/") for path in sources for folder in folders):
+        if _from_archive(download, sources):
             folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
             verb = {"cp": "copied", "ln": "linked", "install": "installed"}.get(basename(words[0]) or "", "moved")
             _use(download, f"a file from it {verb} into {folder}", command)
