@@ -352,6 +352,7 @@ class _Pending(list):
     def __init__(self, downloads=()):
         super().__init__()
         self.index: dict[str, dict[int, Download]] = {}
+        self.unpacked: dict[str, dict[int, Download]] = {}  # folder -> the downloads unpacked into it
         self.ids: set[int] = set()
         for download in downloads:
             self.add(download)
@@ -365,6 +366,21 @@ class _Pending(list):
     def reindex(self, download: Download) -> None:
         for name in download.names:
             self.index.setdefault(name, {})[id(download)] = download
+        for use in download.uses:
+            if use.startswith("extracted into "):
+                folder = use.split(" into ", 1)[1].rstrip("/")
+                if folder:  # unpacked into /: every path would be "from it"
+                    self.unpacked.setdefault(folder, {})[id(download)] = download
+
+    def unpacked_under(self, paths) -> list[Download]:
+        """The downloads unpacked into a folder that holds one of the paths (looked up by each path's folders)."""
+        found: dict[int, Download] = {}
+        for path in paths:
+            folder = posixpath.dirname(path)
+            while folder not in ("", "/"):
+                found.update(self.unpacked.get(folder, {}))
+                folder = posixpath.dirname(folder)
+        return list(found.values())
 
     def named(self, tokens) -> list[Download]:
         found: dict[int, Download] = {}
@@ -529,17 +545,10 @@ def _unpacked_made_executable(pending, command, words, cwd, start_time: bool) ->
     if not any(_grants_exec(a) for a in arguments) or any(a in ("-R", "--recursive") for a in arguments):
         return  # `chmod -R 755 /var/www`: permissions of a tree, not a program
     paths = [norm(posixpath.join(cwd, a)) for a in arguments if not a.startswith(("-", "+")) and not _grants_exec(a)]
-    for download in pending:
+    for download in pending.unpacked_under(paths):
         if start_time and not download.start_time:
             continue  # the build's archives are matched by real paths only (`_resolves`)
-        if _from_archive(download, paths):
-            _use(download, "a file from it made executable", command)
-
-
-def _from_archive(download: Download, paths: list[str]) -> bool:
-    """Whether a path lies in a folder the download was unpacked into (not /: every path is under it)."""
-    folders = [use.split(" into ", 1)[1].rstrip("/") for use in download.uses if use.startswith("extracted into ")]
-    return any(path.startswith(folder + "/") for path in paths for folder in folders if folder)
+        _use(download, "a file from it made executable", command)
 
 
 def _unpacked_moved(pending, command, words, cwd, start_time: bool) -> None:
@@ -552,13 +561,12 @@ def _unpacked_moved(pending, command, words, cwd, start_time: bool) -> None:
     if not CODE_FOLDERS.search(dest):
         return
     sources = [norm(posixpath.join(cwd, operand)) for operand in operands[:-1]]
-    for download in pending:
+    for download in pending.unpacked_under(sources):
         if start_time and not download.start_time:
             continue
-        if _from_archive(download, sources):
-            folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
-            verb = {"cp": "copied", "ln": "linked", "install": "installed"}.get(basename(words[0]) or "", "moved")
-            _use(download, f"a file from it {verb} into {folder}", command)
+        folder = dest if dest.endswith(("bin", "lib", "opt")) else posixpath.dirname(dest)
+        verb = {"cp": "copied", "ln": "linked", "install": "installed"}.get(basename(words[0]) or "", "moved")
+        _use(download, f"a file from it {verb} into {folder}", command)
 
 
 def _run_files(name: str, arguments: list) -> list[str]:
