@@ -465,12 +465,20 @@ def image_name(reference: str) -> tuple[str, str]:
     return name, tag
 
 
+def table_row(reference: str, table) -> tuple | None:
+    """The first row of a knowledge table (programs.BASE_IMAGES, BASE_ENVIRONMENTS) whose pattern, its first
+    field, matches the image: against the name without registry, or with `name:tag` for a pattern with a tag."""
+    if not reference or "$" in reference:
+        return None
+    name, tag = image_name(reference)
+    tagged = f"{name}:{tag}"
+    for row in table:
+        if fnmatch.fnmatchcase(tagged if ":" in row[0] else name, row[0]):
+            return row
+    return None
+
+
 def base_environment(reference: str) -> tuple[dict, str | None]:
     """The ENV and WORKDIR a widely used base image sets (programs.BASE_ENVIRONMENTS), or ({}, None)."""
-    if not reference or "$" in reference:
-        return {}, None
-    name, tag = image_name(reference)
-    for pattern, env, workdir in BASE_ENVIRONMENTS:
-        if fnmatch.fnmatchcase(f"{name}:{tag}" if ":" in pattern else name, pattern):
-            return env, workdir
-    return {}, None
+    row = table_row(reference, BASE_ENVIRONMENTS)
+    return (row[1], row[2]) if row is not None else ({}, None)

@@ -10,7 +10,7 @@ import shlex
 from functools import cached_property
 
 from privlint import shell_model as m
-from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, image_name, stage_scope
+from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope, table_row
 from privlint.flow import ScriptAnalysis
 from privlint.launch import Launch, basename, read_launch
 from privlint.programs import (
@@ -760,9 +760,5 @@ def _base_image(reference: str, extra_non_root: tuple) -> BaseImage | None:
     for pattern in extra_non_root:
         if fnmatch.fnmatch(reference, pattern):
             return BaseImage(reference, "(non-root-base-images)", None, None, ())
-    name, tag = image_name(reference)
-    tagged = f"{name}:{tag}"
-    for pattern, user, entrypoint, cmd, drops in BASE_IMAGES:
-        if fnmatch.fnmatchcase(tagged if ":" in pattern else name, pattern):
-            return BaseImage(reference, user, entrypoint, cmd, drops)
-    return None
+    row = table_row(reference, BASE_IMAGES)
+    return BaseImage(reference, *row[1:]) if row is not None else None
