@@ -159,9 +159,9 @@ class StageDownloads:
                     continue
                 if _names_file(download, words[0]):
                     use = "run at container start"
-                elif family(name) in FILE_RUNNERS and any(_names_file(download, w)
-                                                          for w in _run_files(family(name), words[1:])):
-                    use = f"run by {FILE_RUNNERS[family(name)]} at container start"
+                elif (runner := family(name)) in FILE_RUNNERS and any(_names_file(download, w)
+                                                                      for w in _run_files(runner, words[1:])):
+                    use = f"run by {FILE_RUNNERS[runner]} at container start"
                 else:
                     continue
                 _use(download, use, None if instruction is None else _Place(
@@ -468,8 +468,9 @@ def _effect(download: Download, command, name, words, commands, position, compar
         _use(download, f"installed as a package with {name}", command)
     elif name == "apk" and "--allow-untrusted" in arguments:
         _use(download, "installed as a package with apk --allow-untrusted", command)
-    elif family(name) in FILE_RUNNERS and any(_names_file(download, a) for a in _run_files(family(name), arguments)):
-        _use(download, f"run by {FILE_RUNNERS[family(name)]}", command)  # python2, python3.11 too
+    elif (runner := family(name)) in FILE_RUNNERS and any(_names_file(download, a)
+                                                          for a in _run_files(runner, arguments)):
+        _use(download, f"run by {FILE_RUNNERS[runner]}", command)  # python2, python3.11 too
     elif name in COMPILERS:
         _use(download, "compiled", command)
     elif words and _names_file(download, words[0]):
