@@ -479,10 +479,14 @@ def _effect(download: Download, command, name, words, commands, position, compar
 
 def _consume(download: Download, after, analysis, values, cwd) -> None:
     """What the pipe after a fetch does with the bytes: run them, unpack them, or write them to a file."""
-    consumer = after[0]
-    launch = analysis.launches(consumer)[0]
-    words = [_value(w, values) for w in launch.program]
-    name = basename(words[0]) if words and words[0] else None
+    while True:
+        launch = analysis.launches(after[0])[0]
+        words = [_value(w, values) for w in launch.program]
+        name = basename(words[0]) if words and words[0] else None
+        if name != "cd" or len(after) == 1:
+            break
+        cwd = changed_directory(cwd, words[1:], values)  # `curl URL | (cd /usr/local/bin && tar xz)`
+        after = after[1:]
     if name is None:
         return
     if _runs_stdin(launch, name):

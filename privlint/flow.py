@@ -311,12 +311,12 @@ class ScriptAnalysis:
         return found
 
     def background_last(self) -> m.Command | None:
-        """The script's last line, when it sends a long-running program to the background (`exec server &`):
-        nothing waits for it, so the script (PID 1) ends right after starting it."""
+        """The script's last line, when it sends a long-running program to the background (`exec server &`,
+        `tmux new-session -d ./server`): nothing waits for it, so the script (PID 1) ends right after starting it."""
         body = self.script.body.items
         last = body[-1] if body else None
-        if isinstance(last, m.Command) and last.background and self.is_long_running(last) and \
-                last in self.reachable_commands():
+        if isinstance(last, m.Command) and (last.background and self.is_long_running(last) or any(
+                launch.detaches() for launch in self.launches(last))) and last in self.reachable_commands():
             return last
         return None
 

@@ -70,6 +70,7 @@ class Launch:
     via_base: bool = False  # went through the base image's entrypoint script (which may drop)
     drop_user: str | None = None  # the user the drop tool switches to, when it is a constant
     drop_user_text: str | None = None  # the user operand as written (`${PUID}:${PGID}`), for ENV to expand
+    detached: bool = False  # `screen -dmS name PROGRAM`: started in the background, the command returns at once
 
     @property
     def runs_args(self) -> bool:
@@ -135,6 +136,8 @@ class Launch:
 
     def backgrounded(self) -> bool:
         """The command a `su -c`/`sh -c` string runs ends in `&`: it goes to the background and the string returns."""
+        if self.detached:
+            return True
         last = self.program[-1] if self.program else None
         if last is not None and last.kind == LITERAL and last.value == "&":
             return True
@@ -187,8 +190,21 @@ class Launch:
             return any(v in ("start", "restart") for v in values)
         if any(v in DAEMON_OPTIONS for v in values):
             return True
+        if self.detaches():
+            return True
         flags = DAEMON_FLAGS.get(self.program_name)
         return bool(flags) and any(v == flag for v in values for flag in flags if flag != "-db")
+
+    def detaches(self) -> bool:
+        """`screen -dmS mc java -jar server.jar`, `tmux new-session -d 'node app.js'`: a terminal multiplexer
+        starts the program in a session of its own and returns at once."""
+        if self.detached:
+            return True
+        if self.program_name != "tmux" or len(self.program) < 2:
+            return False
+        words = [w.value or "" for w in self.program[1:]]
+        return words[0] in ("new-session", "new", "new-window", "neww") and any(
+            w.startswith("-") and not w.startswith("--") and "d" in w for w in words[1:])
 
     def serves_in_foreground(self) -> bool:
         """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""
@@ -316,6 +332,12 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name in ENV_RUNNERS and i + 2 < n and _word_value(words[i + 1]) == ENV_RUNNERS[name][0]:
             i = _skip_options(words, i + 2, ENV_RUNNERS[name][1])  # `poetry run python app.py`: python runs
             continue
+        if name == "screen":
+            after, detached = _screen_command(words, i)
+            if after is not None:  # `screen -Dm java -jar server.jar` waits for the program it runs;
+                launch.detached = launch.detached or detached  # `screen -dmS mc java ...` returns at once
+                i = after
+                continue
         if name in WAIT_WRAPPERS:
             after = _waited_command(name, words, i)
             if after is not None:
@@ -383,6 +405,25 @@ def _waited_command(name: str, words: list[Word], i: int) -> int | None:
         return None
     j = _skip_options(words, i + 1, options)
     return j if j < len(words) else None
+
+
+#: screen's options that take a value (`-S name`, `-c file`, `-Logfile file`).
+_SCREEN_VALUES = {"-S", "-c", "-t", "-h", "-e", "-p", "-s", "-T", "-Logfile"}
+
+
+def _screen_command(words: list[Word], i: int) -> tuple[int | None, bool]:
+    """(index of the program `screen -Dm [-S NAME] PROGRAM...` runs, whether screen detaches from it and returns
+    at once: `screen -dmS NAME PROGRAM`). The index is None when screen is given no program."""
+    j = i + 1
+    detached = False
+    while j < len(words):
+        value = _word_value(words[j])
+        if value is None or not value.startswith("-"):
+            break
+        detached = detached or ("d" in value[1:] and "D" not in value[1:] and value not in _SCREEN_VALUES)
+        # `-S name`, and a cluster ending in a letter that takes a value: `-dmS name`
+        j += 2 if value in _SCREEN_VALUES or (len(value) > 2 and "-" + value[-1] in _SCREEN_VALUES) else 1
+    return (j if j < len(words) else None), detached
 
 
 def _last_command(words: list[Word]) -> list[Word]:

@@ -673,19 +673,26 @@ def hands_to_user(launch: Launch) -> bool:
 
 
 def _ending_commands(analysis: ScriptAnalysis):
-    """The commands that end paths, and for a `wait` with a TERM trap, the programs it waits for: those
-    run the main process (`gosu app server & pid=$!; trap 'kill -TERM $pid' TERM; wait $pid`)."""
+    """The commands that end paths; for a `wait` or a keep-alive (`tail -f /dev/null`), the programs started in
+    the background before it: those run the main process (`gosu app server & wait`). PL002 judges the waiting."""
     for end in analysis.path_ends():
         command = end.command
         if not isinstance(command, m.Command):
             continue
-        if command.name == "wait" and analysis.term_traps():
-            yield from analysis.waited_programs(command)
+        waited = analysis.waited_programs(command) if command.name == "wait" or _idles(analysis, command) else []
+        if waited:  # the shell only waits: the programs it started in the background are the main process
+            yield from waited
         else:
             yield command
     last = analysis.background_last()
     if last is not None:
         yield last  # `exec su-exec app server &` as the last line: what there is of a main process
+
+
+def _idles(analysis: ScriptAnalysis, command: m.Command) -> bool:
+    """`tail -f /dev/null`, `sleep infinity`: a command that only keeps the container alive."""
+    return any(launch.program_name in ("tail", "sleep") and launch.is_long_running()
+               for launch in analysis.launches(command))
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:

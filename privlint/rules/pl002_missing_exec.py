@@ -220,10 +220,16 @@ def _check_script(startup, script, reported: set[int]):
     last = analysis.background_last()
     if last is not None and id(last) not in reported:
         reported.add(id(last))  # `exec server &` as the last line: the script ends, and the container with it
-        yield _report(startup, script, last,
-                      f"{quote(last.text)} is sent to the background as the script's last command: the script "
-                      "then ends, and the container stops with it",
-                      "Drop the `&` and `exec` the program, so that it becomes PID 1")
+        if last.background:
+            yield _report(startup, script, last,
+                          f"{quote(last.text)} is sent to the background as the script's last command: the script "
+                          "then ends, and the container stops with it",
+                          "Drop the `&` and `exec` the program, so that it becomes PID 1")
+        else:
+            yield _report(startup, script, last,
+                          f"{quote(last.text)} starts the program in a detached session as the script's last "
+                          "command: the script then ends, and the container stops with it",
+                          "`exec` the program itself, without screen/tmux, so that it becomes PID 1")
     for end in analysis.path_ends():
         command = end.command
         if not isinstance(command, Command) or end.how == "exec" or command.is_test:
