@@ -10,6 +10,7 @@ jobs and runs rules over the finished Startup.
 from __future__ import annotations
 
 import fnmatch
+import glob as _glob
 import os
 import posixpath
 import re
@@ -532,7 +533,9 @@ def find_context(dockerfile, folder: str) -> tuple[str, bool]:
         return folder, False
 
     def found(directory: str) -> int:
-        return sum(1 for source in sources if os.path.lexists(os.path.join(directory, source)))
+        return sum(1 for source in sources if (_glob.glob(os.path.join(_glob.escape(directory), source))
+                                               if has_glob(source) else os.path.lexists(os.path.join(directory,
+                                                                                                      source))))
 
     best, best_count = folder, found(folder)
     if best_count == len(sources):
@@ -556,7 +559,7 @@ def find_context(dockerfile, folder: str) -> tuple[str, bool]:
 
 
 def _context_sources(dockerfile) -> list[str]:
-    """The build-context paths COPY/ADD name (no --from, URL, heredoc or glob), as written."""
+    """The build-context paths COPY/ADD name (no --from, URL or heredoc), as written: `docker/*.sh` too."""
     from privlint.imagefs import _copy_words
 
     sources = []
@@ -567,7 +570,7 @@ def _context_sources(dockerfile) -> list[str]:
             scope = stage_scope(dockerfile, stage, instruction.line)
             for word in _copy_words(instruction)[:-1]:
                 value = expand(word, scope)
-                if not value or "://" in value or has_glob(value) or value in (".", "./"):
+                if not value or "://" in value or value in (".", "./", "*"):
                     continue
                 sources.append(posixpath.normpath(value.lstrip("/")))
     return sources

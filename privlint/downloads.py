@@ -458,6 +458,8 @@ def _effect(download: Download, command, name, words, commands, position, compar
                 _use(download, f"moved into {folder}", command)
     elif name == "tar" and _tar_extracts(arguments):
         _use(download, f"extracted into {_option_value(arguments, ('-C', '--directory')) or cwd}", command)
+    elif name == "ar" and arguments and "x" in arguments[0].lstrip("-"):  # `ar x pkg.deb`: a package's parts
+        _use(download, f"extracted into {cwd}", command)
     elif name in ARCHIVERS:
         _use(download, f"extracted into {_option_value(arguments, ('-d',)) or cwd}", command)
     elif name in ("gunzip", "gzip", "xz", "unxz", "bunzip2", "zstd", "unzstd"):

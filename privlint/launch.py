@@ -14,6 +14,7 @@ from privlint.programs import (
     DAEMON_OPTIONS,
     DROP_TOOLS,
     ENV_RUNNERS,
+    FILE_TASKS,
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
     JOB_NAME_WORDS,
@@ -123,6 +124,9 @@ class Launch:
         if name in CONFIG_TEST_OPTIONS and any(w.value in (CONFIG_TEST_OPTIONS[name] or {w.value})
                                                for w in self.program[1:]):
             return False  # `nginx -t`: checks its configuration and exits
+        task = self.file_task()
+        if task is not None and task[1] in FILE_TASKS[task[0]]:  # `python manage.py migrate`, `php artisan up`
+            return False
         if name in TASK_RUNNERS:  # `bin/rails db:migrate` does a job; `rails s` serves
             tasks = [w.value for w in self.program[1:] if w.kind == LITERAL and not (w.value or "-").startswith("-")]
             return not tasks or tasks[0] in TASK_RUNNERS[name]
@@ -154,6 +158,16 @@ class Launch:
             return False
         script = self.interpreted_file()
         return script is not None and not _named_as_job(basename(script))
+
+    def file_task(self) -> tuple[str, str] | None:
+        """(application script, task) for `python manage.py migrate`, `./manage.py check`, `php artisan up`."""
+        for index, word in enumerate(self.program[:3]):
+            name = basename(word.value) if word.kind == LITERAL else None
+            if name in FILE_TASKS:
+                rest = [w.value for w in self.program[index + 1:] if w.kind == LITERAL and not (
+                    w.value or "-").startswith("-")]
+                return (name, rest[0]) if rest else None
+        return None
 
     def interpreted_file(self) -> str | None:
         """The file an interpreter runs (`python3 ./src/app.py`, `node dist/main.js`, `bash x.sh`), or None."""

@@ -100,7 +100,7 @@ tee curl wget nc apt-get apk yum dnf pip npm composer openssl ssh-keygen chpassw
 wg wg-quick ip ip6tables iptables iptables-restore nft sysctl route ifconfig resolvconf modprobe mount umount
 jq yq md5sum sha256sum sha1sum sha512sum gpg git ln sleep touch diff cmp comm patch
 pytest py.test tox nox behave rspec phpunit jest mocha vitest alembic coverage
-ps pgrep pidof getent df du free nproc seq expr uname base64 od hexdump file tput stty
+ps pgrep pidof getent df du free nproc seq expr uname base64 od hexdump file tput stty ts
 """.split())
 
 #: Shell builtins and reserved words: `exec` cannot run them (bash and POSIX sh together).
@@ -321,7 +321,21 @@ CONFIG_TEST_OPTIONS = {"nginx": {"-t", "-T"}, "haproxy": {"-c"}, "sshd": {"-t", 
 #: Words in the name of a program privlint does not know that say it does a job and exits
 #: (`borgmatic-init`, `db_migrate.sh`, `install-plugins`), unless the name also says it serves.
 JOB_NAME_WORDS = {"init", "setup", "migrate", "migrator", "migration", "migrations", "install", "backup", "seed",
-                  "bootstrap", "configure", "provision", "healthcheck", "cleanup", "build", "test", "tests"}
+                  "bootstrap", "configure", "provision", "healthcheck", "cleanup", "build", "test", "tests", "restore",
+                  "prune"}
+
+#: Application scripts whose first operand is a task, and the tasks that do a job and exit:
+#: `python manage.py migrate`, `php artisan config:cache` (their serving tasks are in FOREGROUND_SERVERS).
+FILE_TASKS = {
+    "manage.py": {"migrate", "makemigrations", "collectstatic", "createsuperuser", "loaddata", "dumpdata",
+                  "compilemessages", "makemessages", "check", "test", "flush", "createcachetable", "showmigrations",
+                  "sqlmigrate", "clearsessions", "wait_for_db", "compress", "migrate_schemas", "update_index",
+                  "rebuild_index", "search_index", "remove_stale_contenttypes"},
+    "artisan": {"migrate", "migrate:fresh", "migrate:refresh", "db:seed", "key:generate", "config:cache",
+                "config:clear", "route:cache", "route:clear", "view:cache", "view:clear", "event:cache", "optimize",
+                "optimize:clear", "cache:clear", "storage:link", "package:discover", "queue:restart",
+                "vendor:publish", "down", "up", "filament:upgrade", "livewire:publish"},
+}
 
 #: Task runners whose tasks are jobs, except the ones that serve: `rails db:migrate` exits, `rails s` serves.
 TASK_RUNNERS = {"rails": {"s", "server", "c", "console", "runner"}, "rake": {"jobs:work", "resque:work"}}
