@@ -28,8 +28,10 @@ from privlint.imagefs import (
     HEREDOC,
     MOUNTED,
     OUTSIDE,
+    changed_directory,
     has_glob,
     norm,
+    run_bind_mounts,
     word_value,
 )
 from privlint.launch import shell_c_word
@@ -435,11 +437,11 @@ class Builder:
                     found.append(path)
         return found[:MAX_SCRIPTS]
 
-    def _run_by(self, stage, instruction, script: m.Script, depth: int) -> None:
+    def _run_by(self, stage, instruction, script: m.Script, depth: int, workdir: str | None = None) -> None:
         if depth >= MAX_BUILD_DEPTH:
             return
         files = self.startup.image.files(stage)
-        workdir = workdir_at(self.startup.dockerfile, stage, instruction.line)
+        workdir = workdir or workdir_at(self.startup.dockerfile, stage, instruction.line)
         scope = stage_scope(self.startup.dockerfile, stage, instruction.line)
         analysis = self.startup.analyse(script)
         for path in self._looped_scripts(stage, instruction, script, scope, workdir):
@@ -449,6 +451,9 @@ class Builder:
                 self._run_by(stage, instruction, loaded[0], depth + 1)
         for command in analysis.reachable_commands():
             reference = None
+            if command.name == "cd" and not analysis.place(command).subshell:  # `cd /tmp/src && ./setup.sh`
+                workdir = changed_directory(workdir, [word_value(w, scope) for w in command.words[1:]], scope)
+                continue
             if command.name in (".", "source") and len(command.words) > 1:
                 reference = self._source_target(command.words[1], scope)
             else:
@@ -458,7 +463,7 @@ class Builder:
                     self.count += 1
                     inner = parse_script(command.path, _one_script_line_per_line(inline), command.line - 1)
                     self.startup.build_scripts.append((stage, instruction, inner))
-                    self._run_by(stage, instruction, inner, depth + 1)
+                    self._run_by(stage, instruction, inner, depth + 1, workdir)
                     continue
                 program = [w if w.kind == m.LITERAL or (value := word_value(w, scope)) is None
                            else m.Word(value, m.LITERAL, w.text) for w in launch.program]  # `/home/$USER/x.sh`
@@ -471,7 +476,8 @@ class Builder:
             if not reference:
                 continue
             if "/" in reference:
-                origin = files.lookup_at(posixpath.normpath(posixpath.join(workdir, reference)), instruction.line)
+                path = posixpath.normpath(posixpath.join(workdir, reference))
+                origin = self.startup.image.run_mounted(instruction, path) or files.lookup_at(path, instruction.line)
             else:  # `RUN install-tools.sh`: found on PATH (or in the WORKDIR) as the RUN sees the files
                 origin = self.startup.image.resolve(stage, reference, workdir, instruction.line)
             loaded = self._load_origin(origin)
@@ -565,9 +571,13 @@ def _context_sources(dockerfile) -> list[str]:
     sources = []
     for stage in dockerfile.stages:
         for instruction in stage.instructions:
+            scope = stage_scope(dockerfile, stage, instruction.line)
+            if instruction.keyword == "RUN":  # `RUN --mount=type=bind,source=scripts/setup.sh,...`
+                sources += [posixpath.normpath(value.lstrip("/")) for source, _ in run_bind_mounts(instruction)
+                            if (value := expand(source, scope)) and value not in (".", "./")]
+                continue
             if instruction.keyword not in ("COPY", "ADD") or "from" in instruction.flags or instruction.heredocs:
                 continue
-            scope = stage_scope(dockerfile, stage, instruction.line)
             for word in _copy_words(instruction)[:-1]:
                 value = expand(word, scope)
                 if not value or "://" in value or value in (".", "./", "*"):

@@ -375,6 +375,24 @@ class ImageFiles:
             return Origin(MOUNTED, path, url=host)  # the host file is not in the repository (made on the host)
         return None
 
+    def run_mounted(self, instruction: Instruction, path: str):
+        """The Origin of `path` as a RUN's bind mount of the build context shows it
+        (`RUN --mount=type=bind,source=scripts/setup.sh,target=/setup.sh bash /setup.sh`), or None."""
+        if not self.has_context or "--mount" not in instruction.value:
+            return None
+        for source, target in sorted(run_bind_mounts(instruction), key=lambda mount: -len(mount[1])):
+            if path == target:
+                inner = ""
+            elif path.startswith(target.rstrip("/") + "/"):
+                inner = path[len(target.rstrip("/")) + 1:]
+            else:
+                continue
+            full = os.path.normpath(os.path.join(self.context, source.lstrip("/"), inner))
+            if self.inside_context(full) and os.path.isfile(full):
+                return Origin(CONTEXT, path, file=full, instruction=instruction)
+            return DELETED  # the mount hides the image's own file there, and privlint cannot read it
+        return None
+
     def inside_context(self, path: str) -> bool:
         if not self.has_context:
             return False
@@ -533,6 +551,32 @@ def brace_expanded(raw: str, value: str | None, limit: int = 64) -> list:
             continue
         words += [word[:match.start()] + part + word[match.end():] for part in match.group(1).split(",")]
     return done
+
+
+_MOUNT_FLAG = re.compile(r"--mount=(\S+)")
+
+
+def run_bind_mounts(instruction: Instruction) -> list[tuple[str, str]]:
+    """(context source, image target) of a RUN's `--mount=type=bind,source=S,target=T` of the build context (a
+    mount of another stage or image, `from=`, is not the context's)."""
+    found = []
+    for spec in _MOUNT_FLAG.findall(_leading_flags(instruction.value)):
+        fields = dict(part.split("=", 1) if "=" in part else (part, "") for part in spec.strip("\"'").split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type", "bind") != "bind" or "from" in fields or not target:
+            continue
+        found.append((fields.get("source") or fields.get("src") or ".", norm(posixpath.join("/", target))))
+    return found
+
+
+def _leading_flags(value: str) -> str:
+    """The `--flag=value` words before a RUN's command."""
+    words = []
+    for word in value.split():
+        if not word.startswith("--"):
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def has_glob(text: str) -> bool:

@@ -297,8 +297,8 @@ class Linter:
         if job.context is None and dockerfile is not None and job.text is None:
             context, moved = find_context(dockerfile, context)
             if moved:
-                reader.note(job.dockerfile, f"build context: {context} (the COPY sources are there, not beside "
-                                            "the Dockerfile; --context sets another)")
+                reader.note(job.dockerfile, f"build context: {context} (the files COPY, ADD and RUN --mount name are "
+                                            "there, not beside the Dockerfile; --context sets another)")
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images),
                           context=None if job.text is not None else context, service=job.service)
