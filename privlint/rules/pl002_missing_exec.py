@@ -19,7 +19,7 @@ def check(startup):
             yield from _shell_string_findings(startup, script.string_of, script.script, script.analysis)
         elif script.is_entrypoint:
             yield from _check_script(startup, script, reported)
-    if startup.exec_form_shell_string() is not None and startup.script is None:
+    if startup.exec_form_shell_string() is not None:
         instruction, script = startup.chain_scripts[-1]
         yield from _shell_string_findings(startup, instruction, script, startup.analyse(script))
 
