@@ -17,6 +17,7 @@ from privlint.programs import (
     BASE_IMAGES,
     CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
+    INTERACTIVE,
     PATH_DIRS,
     SHELLS,
     USER_CHECK,
@@ -173,6 +174,14 @@ class Startup:
         if self.final_stage is None:
             return None
         return base_image(self.final_stage.chain()[-1].base, self.non_root_base_images)
+
+    def runs_base_server(self, launch: Launch) -> bool:
+        """`php-fpm` on top of `php:*-fpm`: the program the base image runs as its service (its CMD), started as
+        it does, so it stays in the foreground there (the image configures it so)."""
+        base = self.base
+        if base is None or not base.cmd or launch.program_name is None or launch.program_name in INTERACTIVE:
+            return False
+        return launch.program_name == basename(base.cmd[0]) and launch.is_long_running()
 
     @cached_property
     def base_entrypoints(self) -> frozenset[str]:
@@ -560,7 +569,8 @@ class Startup:
             for analysis in analyses:
                 for command in analysis.reachable_commands():
                     if not command.background and not analysis.place(command).condition:
-                        found += [r for r in analysis.launches(command) if r.serves_in_foreground()]
+                        found += [r for r in analysis.launches(command)
+                                  if r.serves_in_foreground() or self.runs_base_server(r)]
         return found
 
     def main_programs(self) -> set[str]:

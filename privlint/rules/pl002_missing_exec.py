@@ -130,7 +130,7 @@ def _foreground_servers(startup, script, reported: set[int]):
                           "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` "
                           "it; or trap TERM and pass it on before looping")
             continue
-        if not any(launch.serves_in_foreground() for launch in launches):
+        if not any(launch.serves_in_foreground() or startup.runs_base_server(launch) for launch in launches):
             continue
         reported.add(id(command))
         yield _report(startup, script, command,
