@@ -181,7 +181,11 @@ class Startup:
         base = self.base
         if base is None or not base.cmd or launch.program_name is None or launch.program_name in INTERACTIVE:
             return False
-        return launch.program_name == basename(base.cmd[0]) and launch.is_long_running()
+        if launch.program_name != basename(base.cmd[0]) or not launch.is_long_running():
+            return False
+        wanted = [word for word in base.cmd[1:] if not word.startswith("-")][:1]  # `caddy run`, not `caddy fmt`
+        given = [w.value for w in launch.program[1:] if w.kind == m.LITERAL and not (w.value or "-").startswith("-")]
+        return not wanted or given[:1] == wanted
 
     @cached_property
     def base_entrypoints(self) -> frozenset[str]:
