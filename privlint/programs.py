@@ -42,6 +42,13 @@ SERVICE_STARTERS = {"service", "rc-service", "systemctl", "invoke-rc.d", "start-
 #: Programs that need root to do their job: root is the design, not a mistake to fix with a drop.
 NEEDS_ROOT = {"dockerd", "dockerd-entrypoint.sh", "containerd", "buildkitd", "kubelet", "k3s"}
 
+#: Commands that bring up a kernel network interface and return (program: the sub-commands that do): a start-up
+#: that runs one and then only keeps the container alive is a VPN/tunnel end whose work needs root.
+NETWORK_SETUP = {"wg-quick": {"up"}, "wg": {"setconf", "syncconf", "addconf"}}
+
+#: Programs that only keep a container alive (`sleep infinity`, `tail -f /dev/null`, a bare `wait`).
+KEEP_ALIVE = {"sleep", "tail", "wait", "trap", ":", "true"}
+
 #: Interactive defaults of base and toolbox images: a shell or REPL with no script is no service.
 INTERACTIVE = {"sh", "bash", "ash", "dash", "zsh", "fish", "python", "python2", "python3", "node", "irb",
                "ruby", "php", "jshell", "ghci", "R", "julia", "iex", "erl", "lua", "perl", "pwsh", "bun", "deno",

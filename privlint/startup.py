@@ -12,12 +12,14 @@ from functools import cached_property
 from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope, table_row
 from privlint.flow import ScriptAnalysis
-from privlint.launch import Launch, basename, read_launch
+from privlint.launch import Launch, basename, read_launch, shell_c_word
 from privlint.programs import (
     BASE_IMAGES,
     CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
     INTERACTIVE,
+    KEEP_ALIVE,
+    NETWORK_SETUP,
     PATH_DIRS,
     SHELLS,
     USER_CHECK,
@@ -174,6 +176,16 @@ class Startup:
         if self.final_stage is None:
             return None
         return base_image(self.final_stage.chain()[-1].base, self.non_root_base_images)
+
+    def network_end(self) -> bool:
+        """A start-up that brings up a kernel network interface (`wg-quick up wg0`) and then only keeps the
+        container alive (`sleep infinity`, a loop of `sleep`): the interface is its work, and that needs root."""
+        scripts = self.pid1_scripts
+        if not scripts:
+            return False
+        if not any(_runs_network_setup(script.analysis) for script in scripts):
+            return False
+        return all(_keeps_alive(launch) for launch in self.main_launches())
 
     def runs_base_server(self, launch: Launch) -> bool:
         """`php-fpm` on top of `php:*-fpm`: the program the base image runs as its service (its CMD), started as
@@ -701,6 +713,27 @@ def _ending_commands(analysis: ScriptAnalysis):
     last = analysis.background_last()
     if last is not None:
         yield last  # `exec su-exec app server &` as the last line: what there is of a main process
+
+
+def _runs_network_setup(analysis: ScriptAnalysis) -> bool:
+    for command in analysis.reachable_commands():
+        for launch in analysis.launches(command):
+            words = [w.value for w in launch.program[1:] if w.kind == m.LITERAL]
+            wanted = NETWORK_SETUP.get(launch.program_name or "")
+            if wanted and any(word in wanted for word in words[:2]):
+                return True
+    return False
+
+
+def _keeps_alive(launch: Launch) -> bool:
+    """`sleep infinity`, `tail -f /dev/null`, `sh -c "trap : TERM; sleep infinity & wait"`: nothing but waiting."""
+    if launch.program_name in ("sleep", "tail"):
+        return True
+    inner = shell_c_word(launch.program) if launch.program_name in SHELLS else None
+    if inner is None or inner.kind != m.LITERAL or not inner.value:
+        return False
+    names = {part.split()[0] for part in re.split(r"[;&|\n]+", inner.value) if part.strip()}
+    return bool(names) and names <= KEEP_ALIVE
 
 
 def _idles(analysis: ScriptAnalysis, command: m.Command) -> bool:

@@ -97,6 +97,8 @@ def check(startup):
                           "only when it is", f"Drop by default (`exec gosu app \"$@\"`), or set {names} in the "
                           "image with ENV", severity=Severity.WARNING)
         return
+    if startup.network_end():
+        return  # `wg-quick up wg0` then `sleep infinity`: the container is a VPN end, whose work needs root
     unknown_base = not user.base_known  # no USER and a base privlint does not know: it may set a user
     launches = startup.main_launches()
     if launches and all(_switches_itself(launch) or _interactive(launch) or startup.config_switches_user(launch)
