@@ -222,6 +222,8 @@ class Builder:
             self._s6_scripts()
         workdir = workdir_at(dockerfile, startup.final_stage)
         origin = startup.image.resolve(startup.final_stage, reference, workdir)
+        if not origin.readable and origin.kind != OUTSIDE:
+            origin = self._in_unknown_workdir(reference) or origin
         if origin.kind == OUTSIDE:
             startup.script_missing = True
             self.reader.note(dockerfile.path, f"entrypoint {reference} resolves outside the build context: not read")
@@ -256,6 +258,25 @@ class Builder:
             entry.via = Related(step.path, step.line, step.column, f"{step.message}: starts {reference}")
         startup.script = entry
         self._hops_and_helpers(entry)
+
+    def _in_unknown_workdir(self, reference: str):
+        """`CMD ["api/entrypoint.sh"]` on a base privlint does not know, with no WORKDIR of the Dockerfile's own: the
+        base's WORKDIR is unknown, so the relative path is the one file a COPY put at `*/api/entrypoint.sh`."""
+        startup = self.startup
+        user = startup.user
+        if reference.startswith(("/", "~", "$")) or "/" not in reference.strip("./") or user is None or \
+                user.base_known or any(i.keyword == "WORKDIR" for stage in startup.final_stage.chain()
+                                       for i in stage.instructions):
+            return None
+        found = startup.image.matching(startup.final_stage, "*/" + norm(reference).lstrip("/"), limit=2)
+        if len(found) != 1:
+            return None
+        origin = startup.image.files(startup.final_stage).lookup(found[0], None)
+        if origin is DELETED or not origin.readable:
+            return None
+        self.reader.note(startup.dockerfile.path, f"{reference} is read as {found[0]}, the one file of that name the "
+                                                  "Dockerfile copies: the unknown base image sets the WORKDIR")
+        return origin
 
     def _script_at(self, origin, role: str) -> StartupScript | None:
         if origin.kind == HEREDOC:

@@ -193,6 +193,18 @@ def _shell_string_findings(startup, instruction, script, analysis):
                       "shell stays PID 1 and `docker stop` will not reach it",
                       f"Put exec before the last command inside the string: `... && exec {shown}`")
         return
+    ends = {id(end.command) for end in analysis.path_ends()}
+    for command in analysis.reachable_commands():  # `sh -c "npm start && wait $$"`: the server, then more
+        if id(command) in ends or command.background or analysis.place(command).condition or \
+                analysis.place(command).endless:
+            continue
+        if any(launch.serves_in_foreground() for launch in analysis.launches(command)):
+            yield RULE.at(instruction.path or startup.dockerfile.path, instruction.line, 1,
+                          f"the shell string in {_owner(instruction)} runs {quote(command.text)} in the foreground "
+                          "and goes on after it: the shell stays PID 1 and `docker stop` will not reach it",
+                          "End the string with the server, exec'd: `... && exec "
+                          f"{' '.join(command.text.split())[:60]}`")
+            return
     if analysis.forwards_term():
         return
     for command in analysis.reachable_commands():  # `sh -c "while true; do php artisan schedule:run; sleep 60; done"`
