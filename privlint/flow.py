@@ -17,6 +17,9 @@ from privlint.record import record, replace
 
 MAX_EXPANSIONS = 8
 
+#: Loop conditions that are always true: `while true`, `while :`, `while [ 1 ]`, `while [ true ]`, `while [[ 1 ]]`.
+_ALWAYS_TRUE = re.compile(r"true|:|/bin/true|\[\[? (?:1|true|\"?[A-Za-z0-9]+\"?|1 = 1|1 -eq 1) \]\]?;?|true;|:;")
+
 
 class _Marker:
     """A state that is not a command: the entry of a function, or a branch that ran nothing."""
@@ -145,6 +148,7 @@ class Place:
     and_or: bool = False  # a part of `a && b || c`
     guards: tuple = ()  # (condition text, negated, line) of each test that must pass to get here, outermost first
     function: str | None = None  # the innermost function defining it
+    aside: bool = False  # in a loop sent to the background as a whole (`{ while true; do d; done } &`)
 
 
 def _places(script: m.Script) -> dict[int, Place]:
@@ -174,11 +178,12 @@ def _places(script: m.Script) -> dict[int, Place]:
                 stack.append((body, replace(place, guards=place.guards + (guard,))))
             continue
         if isinstance(node, m.Loop):
-            endless = " ".join(_text(node.condition).split()) in ("true", ":", "/bin/true", "[ 1 ]", "[ 1 = 1 ]") \
-                and not any(c.name == "break" for c in m.iter_commands(node.body))  # a retry loop ends
+            endless = bool(_ALWAYS_TRUE.fullmatch(" ".join(_text(node.condition).split()))) and \
+                not any(c.name == "break" for c in m.iter_commands(node.body))  # a retry loop ends
             line = _first_line(node.condition) or _first_line(node.body)
-            stack += [(node.condition, replace(place, loop=True, condition=True)),
-                      (node.body, replace(place, loop=True, endless=endless or place.endless,
+            aside = place.aside or any(c.background for c in m.iter_commands(node.condition))
+            stack += [(node.condition, replace(place, loop=True, condition=True, aside=aside)),
+                      (node.body, replace(place, loop=True, endless=endless or place.endless, aside=aside,
                                           loop_line=line if endless else place.loop_line))]
             continue
         if isinstance(node, m.Subshell):

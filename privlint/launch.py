@@ -352,7 +352,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
                 launch.detached = launch.detached or detached  # `screen -dmS mc java ...` returns at once
                 i = after
                 continue
-        if name in WAIT_WRAPPERS:
+        if name in WAIT_WRAPPERS or _WAIT_TOOL.match(name or ""):
             after = _waited_command(name, words, i)
             if after is not None:
                 i = after
@@ -411,7 +411,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
 
 def _waited_command(name: str, words: list[Word], i: int) -> int | None:
     """Index of the command a wait tool execs once its service is up, or None when it runs none."""
-    options = WAIT_WRAPPERS[name]
+    options = WAIT_WRAPPERS.get(name)
     if options is None:  # `wait-for-it.sh db:5432 -t 15 -- CMD`: the command follows `--`
         for j in range(i + 1, len(words)):
             if _word_value(words[j]) == "--":
@@ -420,6 +420,9 @@ def _waited_command(name: str, words: list[Word], i: int) -> int | None:
     j = _skip_options(words, i + 1, options)
     return j if j < len(words) else None
 
+
+#: A copy of wait-for-it under another name (`wait-for-it-bash`, `wait_for_db.sh`): it runs what follows `--`.
+_WAIT_TOOL = re.compile(r"^wait[-_]for(?:[-_.][\w.-]*)?$")
 
 #: screen's options that take a value (`-S name`, `-c file`, `-Logfile file`).
 _SCREEN_VALUES = {"-S", "-c", "-t", "-h", "-e", "-p", "-s", "-T", "-Logfile"}

@@ -111,8 +111,10 @@ def _foreground_servers(startup, script, reported: set[int]):
     body = script.script.body.items
     last = body[-1] if body else None
     for command in analysis.reachable_commands():
-        if id(command) in ends or id(command) in reported or command.background or command.is_test:
+        if id(command) in ends or id(command) in reported or command.is_test:
             continue
+        if command.background and (not analysis.place(command).endless or analysis.place(command).aside):
+            continue  # `while :; do php artisan schedule:run & sleep 60; done`: the loop's work, sent away each time
         if command is last:
             continue  # nothing comes after the script's last line: no "lines after it" to wait for
         place = analysis.place(command)
@@ -129,6 +131,8 @@ def _foreground_servers(startup, script, reported: set[int]):
                           "shell, not it",
                           "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` "
                           "it; or trap TERM and pass it on before looping")
+            continue
+        if command.background:
             continue
         if not any(launch.serves_in_foreground() or startup.runs_base_server(launch) for launch in launches):
             continue
