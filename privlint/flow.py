@@ -284,6 +284,7 @@ class ScriptAnalysis:
         self._ends: list[PathEnd] | None = None
         self._places: dict[int, Place] | None = None
         self._reachable: list[m.Command] | None = None
+        self._messaged: set[int] = set()  # states a message (`echo "done"`) followed on some path
 
     def place(self, command: m.Command) -> Place:
         if self._places is None:
@@ -412,7 +413,8 @@ class ScriptAnalysis:
     def path_ends(self) -> list[PathEnd]:
         if self._ends is None:
             live, ended, _ = self._run(self.script.body, {NOTHING}, in_function=False)
-            ends = set(ended) | {PathEnd(state, "end") for state in live}
+            ends = set(ended) | {PathEnd(state, "messages" if id(state) in self._messaged else "end")
+                                 for state in live}
             self._ends = sorted(ends, key=_end_order)
         return self._ends
 
@@ -502,6 +504,10 @@ class ScriptAnalysis:
             return set(), {PathEnd(state, "exit") for state in live}, set()
         if name == "return":
             return set(), set(), set(live)
+        if name in ("echo", "printf") and not in_function and command.stdout_file() is None and \
+                not any(w.kind != m.LITERAL and "$(" in (w.text or "") for w in command.words):
+            self._messaged |= {id(state) for state in live}  # `server` then `echo "server stopped"`: the
+            return live, set(), set()  # message changes nothing: the server is still what ends the path
         sourced = self.sourced.get(id(command))
         if sourced is not None:
             return self._call(("source", id(sourced)), sourced.body, command, live)

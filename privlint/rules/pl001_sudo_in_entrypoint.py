@@ -19,7 +19,7 @@ def check(startup):
     reported: set[int] = set()
     for script in startup.startup_scripts:
         analysis = script.analysis
-        ends = {id(end.command) for end in analysis.path_ends() if end.how in ("end", "exec")} \
+        ends = {id(end.command) for end in analysis.path_ends() if end.how in ("end", "exec", "messages")} \
             if script.is_entrypoint else set()
         for command in analysis.reachable_commands():
             if command.is_test or id(command) in reported:
@@ -62,7 +62,7 @@ def _cmd_through_sudo(startup):
         return
     analysis = startup.script.analysis
     runs_args = any(reading.runs_args for end in analysis.path_ends()
-                    if end.how in ("end", "exec") and isinstance(end.command, m.Command)
+                    if end.how in ("end", "exec", "messages") and isinstance(end.command, m.Command)
                     for reading in analysis.launches(end.command))
     if runs_args:
         yield RULE.at(cmd.path or startup.dockerfile.path, cmd.line, 1,

@@ -289,7 +289,8 @@ def _check_script(startup, script, reported: set[int]):
                for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
         reported.add(id(command))
-        after = " and is followed only by `exit`" if end.how == "exit" else ""
+        after = {"exit": " and is followed only by `exit`", "messages": " and is followed only by messages (`echo`)"
+                 }.get(end.how, "")
         if analysis.is_exec(command):  # `( exec "$@" )`: exec replaces the subshell, not the script
             message = (f"{quote(command.text)} ends the script inside a subshell `( ... )`: exec replaces the "
                        "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
@@ -344,6 +345,8 @@ def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str
     if traps:
         return None, (f"The script sets a trap ({quote(traps[0].text, 40)}) that would never run once exec "
                       f"replaces the shell: move that clean-up into the program or an init, then `exec {shown}`")
+    if end.how == "messages":
+        return None, f"Prefix it with exec (the messages after it will no longer print): `exec {shown}`"
     if end.how != "end":
         return None, f"Prefix it with exec and drop the `exit` after it: `exec {shown}`"
     if not _called_once(analysis, place.function):
