@@ -505,7 +505,8 @@ class ScriptAnalysis:
         if name == "return":
             return set(), set(), set(live)
         if name in ("echo", "printf") and not in_function and command.stdout_file() is None and \
-                not any(w.kind != m.LITERAL and "$(" in (w.text or "") for w in command.words):
+                not any(w.kind != m.LITERAL and "$(" in (w.text or "") for w in command.words) and \
+                not (self.place(command).and_or or self.place(command).condition):  # `cmd || { echo; exit; }`
             self._messaged |= {id(state) for state in live}  # `server` then `echo "server stopped"`: the
             return live, set(), set()  # message changes nothing: the server is still what ends the path
         sourced = self.sourced.get(id(command))
