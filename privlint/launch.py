@@ -330,6 +330,9 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
             launch.lookup_only = True
             launch.program = words[i:]
             return launch
+        if name == "eval" and value == "eval" and i + 1 < n and _EVAL_ASSIGNMENT.match(
+                (words[i + 1].text or "").strip("'\"")):
+            return launch  # `eval "pid${name}=$!"`: it sets a variable, runs no program
         if name == "eval" and value == "eval":  # `eval ${exec_cmd} "$@"`: read the words it evaluates
             words = words[:i + 1] + [p for w in words[i + 1:] for p in split_words(w)]
             n = len(words)
@@ -420,6 +423,9 @@ def _waited_command(name: str, words: list[Word], i: int) -> int | None:
     j = _skip_options(words, i + 1, options)
     return j if j < len(words) else None
 
+
+#: `eval "pid${service}=$!"`: an assignment to a computed name.
+_EVAL_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][\w${}]*=")
 
 #: A copy of wait-for-it under another name (`wait-for-it-bash`, `wait_for_db.sh`): it runs what follows `--`.
 _WAIT_TOOL = re.compile(r"^wait[-_]for(?:[-_.][\w.-]*)?$")
