@@ -416,6 +416,10 @@ class _Converter:
         if name_node is None:
             return None
         value = self.word(value_node) if value_node is not None else m.Word("", m.LITERAL, "")
+        if value_node is not None and value_node.type == "array":  # `CMD=(gunicorn app:wsgi)`: its words
+            elements = [self.word(c) for c in value_node.named_children]
+            if elements and all(e.kind == m.LITERAL and e.value and " " not in e.value for e in elements):
+                value = m.Word(value.text, m.LITERAL, " ".join(e.value or "" for e in elements))
         return m.Assignment(self.text(name_node), value, *self.start(node), nested=self._nested_in(node))
 
     def if_statement(self, node) -> m.If:
@@ -571,12 +575,14 @@ class _Converter:
                 special = self._special(inner[0])
                 if special is not None:
                     kind_, var = special
+                    if kind_ == m.ARRAY:  # `"${CMD[@]}"` splits into its elements, like an unquoted word
+                        return m.Word(text, m.VAR, var=var, quoted=False)
                     return m.Word(text, kind_, var=var, quoted=True)
             return m.Word(text, m.DYNAMIC, quoted=True)
         if kind in ("simple_expansion", "expansion"):
             special = self._special(node)
             if special is not None:
-                return m.Word(text, special[0], var=special[1])
+                return m.Word(text, m.VAR if special[0] == m.ARRAY else special[0], var=special[1])
             return m.Word(text, m.DYNAMIC)
         if kind == "concatenation":
             parts = [self.word(c) for c in node.named_children]
@@ -596,6 +602,9 @@ class _Converter:
             index = first.child_by_field_name("index")
             if base is not None and self.text(base) == "BASH_SOURCE" and index is not None and self.text(index) == "0":
                 return (m.SELF, "BASH_SOURCE")
+            if base is not None and index is not None and self.text(index) in ("@", "*") and \
+                    self.text(base) not in ("BASH_ARGV", "FUNCNAME", "PIPESTATUS"):
+                return (m.ARRAY, self.text(base))  # `"${CMD[@]}"`: every element, one word each
             return None
         if len(named) != 1 or first.type not in ("variable_name", "special_variable_name"):
             return None

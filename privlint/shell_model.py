@@ -13,6 +13,7 @@ ARGS = "args"  # "$@", $@, "$*", ${@}
 SELF = "self"  # $0, "$BASH_SOURCE", ${BASH_SOURCE[0]}: the script itself
 VAR = "var"  # exactly one variable: $exec_cmd, "${cmd}"
 DYNAMIC = "dynamic"  # anything else with expansions
+ARRAY = "array"  # `${CMD[@]}` while parsing; a word of it is a VAR (split into the elements)
 
 
 @record(frozen=True)
