@@ -32,6 +32,7 @@ class Setting:
 
     value: object
     line: int
+    path: str | None = None  # the file it is written in, when not the service's own (an override file)
 
 
 @record
@@ -75,12 +76,16 @@ def read_compose(path: str, text: str) -> list[Service]:
         services_node = root  # the version 1 format: the services are the top level
     if services_node is None or not _is_mapping(services_node):
         raise ComposeError("YAML, but not a compose file: there is no `services:` mapping")
+    if merged_into(path) is not None:
+        return []  # `docker-compose.override.yml` beside `docker-compose.yml`: read as part of that file
     services = []
+    overrides = _override_fields(path, environment) if os.path.basename(path) in DEFAULT_NAMES else {}
     for key, node in reader.items(services_node)[:MAX_SERVICES]:
         name = reader.scalar(key) or "?"
         if not _is_mapping(node):
             continue
         fields = reader.service_fields(node, services_node, path, 0)
+        fields.update(overrides.get(name, {}))  # compose merges the override file: its keys win
         services.append(reader.service(name, key.start_mark.line + 1, fields))
     # `image: app:latest` with no `build:` runs the image another service builds and tags with that name (a
     # worker sharing the web service's image)
@@ -90,6 +95,56 @@ def read_compose(path: str, text: str) -> list[Service]:
         if builder is not None:
             service.dockerfile, service.context, service.target = builder.dockerfile, builder.context, builder.target
     return services
+
+
+#: The file names `docker compose` reads by default, and the override file each merges on top of it.
+DEFAULT_NAMES = {"compose.yaml": "compose.override.yaml", "compose.yml": "compose.override.yml",
+                 "docker-compose.yml": "docker-compose.override.yml",
+                 "docker-compose.yaml": "docker-compose.override.yaml"}
+
+
+def merged_into(path: str) -> str | None:
+    """The default-named compose file beside `path` that `path` (an override file) is merged into, if any."""
+    folder, name = os.path.split(path)
+    for base, override in DEFAULT_NAMES.items():
+        if name == override and os.path.isfile(os.path.join(folder, base)):
+            return os.path.join(folder, base)
+    return None
+
+
+def override_of(path: str) -> str | None:
+    """The override file compose merges over `path` (a default-named compose file), if there is one."""
+    folder, name = os.path.split(path)
+    override = os.path.join(folder, DEFAULT_NAMES[name]) if name in DEFAULT_NAMES else None
+    return override if override is not None and os.path.isfile(override) else None
+
+
+def _other(path: str, own: str) -> str | None:
+    """The file a setting is written in, when it is not the service's own compose file."""
+    return None if path == own else path
+
+
+def _override_fields(path: str, environment: dict) -> dict:
+    """service name → its fields in the override file beside a default-named compose file (`docker compose up`
+    merges `docker-compose.override.yml` over `docker-compose.yml`), or {} when there is none."""
+    from privlint.source import UnreadableFile, read_source
+
+    override = override_of(path)
+    if override is None:
+        return {}
+    try:
+        root = _compose_root(read_source(override).text)
+    except (UnreadableFile, ComposeError):
+        return {}
+    reader = _Reader(override, environment)
+    services_node = reader.get(root, "services")
+    if services_node is None or not _is_mapping(services_node):
+        return {}
+    found = {}
+    for key, node in reader.items(services_node)[:MAX_SERVICES]:
+        if _is_mapping(node):
+            found[reader.scalar(key) or "?"] = reader.service_fields(node, services_node, override, 0)
+    return found
 
 
 def _version_one(reader, root) -> bool:
@@ -278,32 +333,32 @@ class _Reader:
                     service.dockerfile = os.path.normpath(lower)  # as docker build does when Dockerfile is absent
         image, _, _ = field("image")
         service.image = self.scalar(image)
-        user, _, user_line = field("user")
+        user, user_path, user_line = field("user")
         if user is not None and self.scalar(user) is not None:
-            service.user = Setting(self.scalar(user), user_line)
+            service.user = Setting(self.scalar(user), user_line, _other(user_path, self.path))
         for key in ("entrypoint", "command"):
-            node, _, key_line = field(key)
+            node, key_path, key_line = field(key)
             if node is not None:
                 words = self.words(node)
                 if words is not None:
-                    setattr(service, key, Setting(words, key_line))
+                    setattr(service, key, Setting(words, key_line, _other(key_path, self.path)))
         working_dir, _, _ = field("working_dir")
         service.working_dir = self.scalar(working_dir)
         environment, _, _ = field("environment")
         service.environment = self._environment(environment)
-        init, _, init_line = field("init")
+        init, init_path, init_line = field("init")
         if self.scalar(init) in ("true", "True", "yes"):
-            service.init = Setting(True, init_line)
+            service.init = Setting(True, init_line, _other(init_path, self.path))
         for key, risky in (("privileged", ("true", "True", "yes")), ("pid", ("host",)), ("network_mode", ("host",))):
-            node, _, key_line = field(key)
+            node, key_path, key_line = field(key)
             if self.scalar(node) in risky:
-                service.privileges.append(Setting(f"{key}: {self.scalar(node)}", key_line))
-        cap_add, _, cap_line = field("cap_add")
+                service.privileges.append(Setting(f"{key}: {self.scalar(node)}", key_line, _other(key_path, self.path)))
+        cap_add, cap_path, cap_line = field("cap_add")
         if cap_add is not None and _is_sequence(cap_add):
             for item in cap_add.value:
                 value = (self.scalar(item) or "").upper().removeprefix("CAP_")
                 if value in ("ALL", "SYS_ADMIN"):
-                    service.privileges.append(Setting(f"cap_add: {value}", cap_line))
+                    service.privileges.append(Setting(f"cap_add: {value}", cap_line, _other(cap_path, self.path)))
         volumes, volumes_path, volumes_line = field("volumes")
         service.mounts = self._binds(volumes, os.path.dirname(volumes_path), volumes_line)
         security, _, _ = field("security_opt")

@@ -164,10 +164,16 @@ class Linter:
         """One job per distinct way a compose service runs an image it builds."""
         if not composes:
             return []
-        from privlint.compose import ComposeError, read_compose
+        from privlint.compose import ComposeError, merged_into, override_of, read_compose
 
         jobs: dict[tuple, Job] = {}
         for path in composes:
+            base = merged_into(path)
+            if base is not None:
+                if base not in composes:
+                    result.notes.append(Note(path, f"an override file: compose merges it into {base}, so it is "
+                                                   f"linted with that file (`privlint {base}`)"))
+                continue
             try:
                 source = read_source(path, self.max_bytes)
                 services = read_compose(path, source.text)
@@ -176,6 +182,12 @@ class Linter:
                 continue
             result.files += 1
             result.sources[path] = source.text.splitlines()
+            override = override_of(path)
+            if override is not None:
+                try:
+                    result.sources[override] = read_source(override, self.max_bytes).text.splitlines()
+                except UnreadableFile:
+                    pass  # its settings were not merged either (read_compose skips an unreadable override)
             for service in services:
                 if service.dockerfile is None:
                     continue  # `image:` only: privlint cannot read the image
@@ -277,8 +289,27 @@ class Linter:
         findings = []
         for rule_id in self.rule_ids:
             findings.extend(RULES[rule_id].check(startup))
-        result.findings = self._finish(findings, result, startup.dockerfile)
+        shared = self._compose_sources(job, result)
+        result.findings = self._finish(findings, result, startup.dockerfile, shared)
         return result
+
+    def _compose_sources(self, job: Job, result: Result) -> set[str]:
+        """The service's compose file (and the override merged into it), for the pragmas written there: they
+        serve every service of the file, so one this service does not use is not reported unused (PL901)."""
+        if job.service is None:
+            return set()
+        from privlint.compose import override_of
+
+        shared = set()
+        for path in (job.service.path, override_of(job.service.path)):
+            if path is None or path in result.sources:
+                continue
+            try:
+                result.sources[path] = read_source(path, self.max_bytes).text.splitlines()
+            except UnreadableFile:
+                continue
+            shared.add(path)
+        return shared
 
     def _build(self, job: Job, result: Result) -> Startup | None:
         """The job's finished start-up: files read, models built, scripts followed (no rule has run)."""
@@ -315,7 +346,7 @@ class Linter:
         builder.build_scripts()
         return startup
 
-    def _finish(self, findings, result: Result, dockerfile) -> list:
+    def _finish(self, findings, result: Result, dockerfile, shared: set[str] = frozenset()) -> list:
         """Severity overrides, then inline suppressions (and PL901 for the ones that silenced nothing)."""
         overrides = self.settings.severity
         findings = [replace(f, severity=overrides[f.rule]) if f.rule in overrides else f for f in findings]
@@ -332,7 +363,7 @@ class Linter:
         starts = _instruction_starts(dockerfile)
         findings = apply_suppressions(findings, pragmas, lambda path, line: starts.get((path, line), line))
         if self.report_unused_ignores and "PL901" in self.rule_ids:
-            findings += pl901_unused_suppression.unused(pragmas, set(RULES))
+            findings += pl901_unused_suppression.unused([p for p in pragmas if p.path not in shared], set(RULES))
         return findings
 
 

@@ -266,7 +266,7 @@ class Startup:
             return None
         if self.service is not None and self.service.user is not None:
             setting = self.service.user
-            return UserInfo(setting.value, setting.line, True, path=self.service.path)
+            return UserInfo(setting.value, setting.line, True, path=setting.path or self.service.path)
         last: tuple[Stage, Instruction] | None = None
         for ancestor in reversed(stage.chain()):
             for instruction in ancestor.instructions:
@@ -291,9 +291,10 @@ class Startup:
             return chain
         entrypoint, cmd = chain.entrypoint, chain.cmd
         if service.entrypoint is not None:
-            entrypoint, cmd = _compose_instruction("ENTRYPOINT", service.entrypoint, service.path), None
+            entrypoint, cmd = _compose_instruction("ENTRYPOINT", service.entrypoint,
+                                                   service.entrypoint.path or service.path), None
         if service.command is not None:
-            cmd = _compose_instruction("CMD", service.command, service.path)
+            cmd = _compose_instruction("CMD", service.command, service.command.path or service.path)
         return Chain(entrypoint, cmd)
 
     def _dockerfile_chain(self) -> Chain:
