@@ -420,6 +420,8 @@ class _Converter:
             elements = [self.word(c) for c in value_node.named_children]
             if elements and all(e.kind == m.LITERAL and e.value and " " not in e.value for e in elements):
                 value = m.Word(value.text, m.LITERAL, " ".join(e.value or "" for e in elements))
+            elif elements and elements[0].kind == m.LITERAL and elements[0].value and " " not in elements[0].value:
+                value = m.Word('"' + " ".join(e.text for e in elements) + '"', m.DYNAMIC)  # its program is known
         return m.Assignment(self.text(name_node), value, *self.start(node), nested=self._nested_in(node))
 
     def if_statement(self, node) -> m.If:
