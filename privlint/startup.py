@@ -706,7 +706,8 @@ def _ending_commands(analysis: ScriptAnalysis):
         command = end.command
         if not isinstance(command, m.Command):
             continue
-        waited = analysis.waited_programs(command) if command.name == "wait" or _idles(analysis, command) else []
+        waited = analysis.waited_programs(command) if command.name in ("wait", "fg") or _idles(analysis, command) \
+            else []
         if waited:  # the shell only waits: the programs it started in the background are the main process
             yield from waited
         else:

@@ -252,7 +252,7 @@ def _check_script(startup, script, reported: set[int]):
             continue
         if id(command) in reported:
             continue
-        if command.name == "wait":
+        if command.name in ("wait", "fg"):  # `server &` ... `fg`: the shell waits for the job it brought back
             background = _unforwarded_background(analysis, command)
             if background is not None:
                 reported.add(id(command))
@@ -291,6 +291,13 @@ def _check_script(startup, script, reported: set[int]):
         reported.add(id(command))
         after = {"exit": " and is followed only by `exit`", "messages": " and is followed only by messages (`echo`)"
                  }.get(end.how, "")
+        if analysis.is_exec(command) and analysis.place(command).pipeline:  # `exec tail -f log | ./server`
+            message = (f"{quote(command.text)} is part of a pipeline: exec replaces only that part, so the script's "
+                       "shell stays PID 1, waiting for the pipeline, and `docker stop` will not reach it")
+            yield _report(startup, script, command, message,
+                          "Run the server as the script's last command with `exec` and no pipe (feed its input "
+                          "another way)")
+            continue
         if analysis.is_exec(command):  # `( exec "$@" )`: exec replaces the subshell, not the script
             message = (f"{quote(command.text)} ends the script inside a subshell `( ... )`: exec replaces the "
                        "subshell, so the script's shell stays PID 1 and `docker stop` will not reach it")
