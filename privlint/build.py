@@ -220,6 +220,9 @@ class Builder:
             return
         if reference == "/init":
             self._s6_scripts()
+        seen: set = set()
+        for _, analysis in startup.chain_analyses:  # `ENTRYPOINT /entrypoint.sh; java -jar app.jar`: the string's
+            self._foreground(_Chain(analysis), seen)  # scripts run at every start (read for sudo, downloads)
         workdir = workdir_at(dockerfile, startup.final_stage)
         origin = startup.image.resolve(startup.final_stage, reference, workdir)
         if not origin.readable and origin.kind != OUTSIDE:
@@ -509,6 +512,13 @@ class Builder:
                 continue
             self.startup.build_scripts.append((stage, instruction, inner))
             self._run_by(stage, instruction, inner, depth + 1)
+
+
+class _Chain:
+    """A shell-form ENTRYPOINT/CMD (or `sh -c` string) as `_foreground` reads it: its analysis."""
+
+    def __init__(self, analysis):
+        self.analysis = analysis
 
 
 def _shell_file(path: str) -> bool:

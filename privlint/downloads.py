@@ -128,7 +128,10 @@ class StageDownloads:
         built = self._by_stage.get(stage.index, []) if stage is not None else []
         cwd = workdir_at(dockerfile, stage) if stage is not None else "/"
         scope = startup.environment
+        helpers = startup.foreground if startup.script is None and startup.chain_scripts else []
         for each in startup.startup_scripts:
+            if any(each is helper for helper in helpers):
+                continue  # read with the string that runs it, below
             pending = _Pending(built)
             self._script(each.script, each.analysis, stage, None, scope, cwd, pending, start_time=True)
             for script in each.analysis.scripts[1:]:  # what it sources
@@ -136,6 +139,9 @@ class StageDownloads:
             self._keep(pending)
         for _instruction, script in startup.chain_scripts:  # a shell-form ENTRYPOINT/CMD, `["sh", "-c", "..."]`
             pending = _Pending(built)
+            for each in helpers:  # `ENTRYPOINT /entrypoint.sh; java -jar app.jar`: what the script fetched, run next
+                for part in each.analysis.scripts:
+                    self._script(part, startup.analyse(part), stage, None, scope, cwd, pending, start_time=True)
             self._script(script, startup.analyse(script), stage, None, scope, cwd, pending, start_time=True)
             self._keep(pending)
         if built:
