@@ -382,6 +382,23 @@ class Builder:
         """Scripts of the image a PID 1 script runs, waiting for them or in the background (`setsid /setup.sh &`),
         and the scripts those run in turn: read for sudo/su and downloads, which run at every start either way."""
         ends = {id(end.command) for end in script.analysis.path_ends() if end.how == "exec"}
+        startup = self.startup
+        if startup.final_stage is not None and startup.dockerfile is not None and hasattr(script, "script"):
+            # `for f in /docker-entrypoint.d/*.sh; do "$f"; done`: each hook the image holds there
+            workdir = workdir_at(startup.dockerfile, startup.final_stage)
+            hooks = self._looped_scripts(startup.final_stage, None, script.script, self._image_scope(), workdir)
+            for command in script.analysis.reachable_commands():  # `run-parts /docker-entrypoint.d`: each file
+                operands = [w.value for w in command.words[1:] if w.kind == m.LITERAL and not (
+                    w.value or "-").startswith("-")] if command.name == "run-parts" else []
+                if operands and not any((w.value or "").startswith(("--regex", "--lsbsysinit")) for w in command.words):
+                    folder = norm(posixpath.join(workdir, operands[0]))  # it runs names of [A-Za-z0-9_-] only
+                    hooks += [path for path in self.startup.image.matching(startup.final_stage, folder + "/*")
+                              if re.fullmatch(r"[A-Za-z0-9_-]+", posixpath.basename(path))][:MAX_SCRIPTS]
+            for path in hooks:
+                helper = self._script_named(path, "foreground")
+                if helper is not None and id(helper.script) not in seen:
+                    seen.add(id(helper.script))
+                    startup.foreground.append(helper)
         for command in script.analysis.reachable_commands():
             if id(command) in ends or command.is_test or command.name in (".", "source"):
                 continue
@@ -441,7 +458,7 @@ class Builder:
         for stage, instruction, script in startup.run_scripts:
             self._run_by(stage, instruction, script, 0)
 
-    def _looped_scripts(self, stage, instruction, script: m.Script, scope: dict, workdir: str) -> list[str]:
+    def _looped_scripts(self, stage, line: int | None, script: m.Script, scope: dict, workdir: str) -> list[str]:
         """`for f in /tmp/setup_*.sh; do . "$f"; done`: the image files the loop's globs match, when its body runs
         or sources the loop variable."""
         found: list[str] = []
@@ -456,7 +473,7 @@ class Builder:
                     continue
                 path = norm(posixpath.join(workdir, value))
                 if has_glob(value):
-                    found += self.startup.image.matching(stage, path, instruction.line)
+                    found += self.startup.image.matching(stage, path, line)
                 else:
                     found.append(path)
         return found[:MAX_SCRIPTS]
@@ -468,7 +485,7 @@ class Builder:
         workdir = workdir or workdir_at(self.startup.dockerfile, stage, instruction.line)
         scope = stage_scope(self.startup.dockerfile, stage, instruction.line)
         analysis = self.startup.analyse(script)
-        for path in self._looped_scripts(stage, instruction, script, scope, workdir):
+        for path in self._looped_scripts(stage, instruction.line, script, scope, workdir):
             loaded = self._load_origin(files.lookup_at(path, instruction.line))
             if loaded is not None and not any(loaded[0] is other for _, _, other in self.startup.build_scripts):
                 self.startup.build_scripts.append((stage, instruction, loaded[0]))
