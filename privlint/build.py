@@ -388,12 +388,8 @@ class Builder:
             workdir = workdir_at(startup.dockerfile, startup.final_stage)
             hooks = self._looped_scripts(startup.final_stage, None, script.script, self._image_scope(), workdir)
             for command in script.analysis.reachable_commands():  # `run-parts /docker-entrypoint.d`: each file
-                operands = [w.value for w in command.words[1:] if w.kind == m.LITERAL and not (
-                    w.value or "-").startswith("-")] if command.name == "run-parts" else []
-                if operands and not any((w.value or "").startswith(("--regex", "--lsbsysinit")) for w in command.words):
-                    folder = norm(posixpath.join(workdir, operands[0]))  # it runs names of [A-Za-z0-9_-] only
-                    hooks += [path for path in self.startup.image.matching(startup.final_stage, folder + "/*")
-                              if re.fullmatch(r"[A-Za-z0-9_-]+", posixpath.basename(path))][:MAX_SCRIPTS]
+                if command.name == "run-parts":
+                    hooks += self._run_parts(command, workdir)
             for path in hooks:
                 helper = self._script_named(path, "foreground")
                 if helper is not None and id(helper.script) not in seen:
@@ -419,6 +415,38 @@ class Builder:
                     self.startup.foreground.append(helper)
                     if depth < MAX_HOPS:
                         self._foreground(helper, seen, depth + 1)
+
+    def _run_parts(self, command: m.Command, workdir: str) -> list[str]:
+        """The files `run-parts [--regex RE] DIR` runs: names of letters, digits, `_` and `-` only, or the ones
+        its `--regex` matches (none when privlint cannot read the pattern)."""
+        words = [w.value if w.kind == m.LITERAL else None for w in command.words[1:]]
+        pattern, operands, index = r"^[A-Za-z0-9_-]+$", [], 0
+        while index < len(words):
+            word = words[index]
+            if word is None:
+                return []
+            if word == "--regex" or word.startswith("--regex="):
+                pattern = word.split("=", 1)[1] if "=" in word else (words[index + 1] if index + 1 < len(words)
+                                                                     else None)
+                index += 1 if "=" in word else 2
+                if pattern is None:
+                    return []
+                continue
+            if word == "--lsbsysinit":
+                return []
+            if not word.startswith("-"):
+                operands.append(word)
+            index += 1
+        if not operands:
+            return []
+        try:
+            accepts = re.compile(pattern)
+        except re.error:
+            return []
+        folder = norm(posixpath.join(workdir, operands[0]))
+        startup = self.startup
+        return [path for path in startup.image.matching(startup.final_stage, folder + "/*")
+                if accepts.search(posixpath.basename(path))][:MAX_SCRIPTS]
 
     def _script_named(self, reference: str, role: str, cwd: str | None = None) -> StartupScript | None:
         """The readable shell script a command names (through PATH, the WORKDIR or `cd`), loaded, or None."""
