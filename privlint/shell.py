@@ -489,7 +489,7 @@ class _Converter:
         if node.type != "while_statement":
             condition = []
         body = self.seq(body_node.children) if body_node is not None else m.Seq([])
-        loop = m.Loop(self.seq(condition), body)
+        loop = m.Loop(self.seq(condition), body, until=bool(node.children) and node.children[0].type == "until")
         if node.type == "for_statement":
             variable = node.child_by_field_name("variable")
             loop.variable = self.text(variable) if variable is not None else None

@@ -94,6 +94,7 @@ class Loop:
     body: Seq
     variable: str | None = None  # `for f in ...`: the loop's variable
     items: list = factory(list)  # `for f in a /tmp/*.sh`: the words it takes its values from
+    until: bool = False  # `until COND; do ...; done`: it runs until the condition passes
 
 
 @record(eq=False)

@@ -6,7 +6,7 @@ from privlint.finding import Edit, Related, Severity
 from privlint.launch import named_as_service
 from privlint.programs import INTERACTIVE, SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, iter_commands, walk
+from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, Negated, iter_commands, walk
 from privlint.trail import to_command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
@@ -97,6 +97,9 @@ def _loop_lines(script, analysis) -> list[int]:
     for node in walk(script.body, into_functions=False):
         if isinstance(node, Loop):
             body = list(iter_commands(node.body))
+            negated = node.condition.items[:1] and isinstance(node.condition.items[0], Negated)
+            if body and not analysis.place(body[0]).endless and (node.until or negated):
+                continue  # `until mysqladmin ping; do sleep 5; done`: it waits for the server to be up, then ends
             if body and not any(analysis.is_long_running(c) and not c.background and not any(
                     launch.starts_daemon() for launch in analysis.launches(c)) for c in body):
                 lines.append(body[0].line)
