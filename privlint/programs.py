@@ -371,8 +371,8 @@ FOREGROUND_SERVERS = {
 #: Options that send a server to the background: then it does not hold the shell.
 DAEMON_OPTIONS = {"--daemon", "--daemonize", "--detach", "--fork", "--background", "-daemon", "--daemonize=yes"}
 #: Servers whose own option sends them to the background (`haproxy -D`; for sshd, -D means the opposite).
-DAEMON_FLAGS = {"haproxy": ("-D", "-db"), "squid": ("-D",), "php-fpm": ("-D",), "dnsmasq": (), "crond": ("-b",),
-                "apachectl": ("start",), "apache2ctl": ("start",), "httpd": ("-k",)}
+DAEMON_FLAGS = {"haproxy": ("-D", "-db"), "squid": ("-D",), "php-fpm": ("-D",), "pg_ctl": ("start",), "dnsmasq": (),
+                "crond": ("-b",), "apachectl": ("start",), "apache2ctl": ("start",), "httpd": ("-k",)}
 
 #: Files scripts source for their environment, which define no program privlint needs to see: a
 #: virtualenv's activate, the OS release file, shell profiles, nvm, conda, SDKMAN.

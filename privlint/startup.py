@@ -706,8 +706,11 @@ def _ending_commands(analysis: ScriptAnalysis):
         command = end.command
         if not isinstance(command, m.Command):
             continue
-        waited = analysis.waited_programs(command) if command.name in ("wait", "fg") or _idles(analysis, command) \
-            else []
+        idles = _idles(analysis, command)
+        waited = analysis.waited_programs(command) if command.name in ("wait", "fg") or idles else []
+        if idles and not waited:  # `su postgres -c "pg_ctl start"`, then `tail -f /dev/null`: the daemons it started
+            waited = [c for c in analysis.reachable_commands() if c.line <= command.line and not c.background
+                      and any(launch.starts_daemon() for launch in analysis.launches(c))]
         if waited:  # the shell only waits: the programs it started in the background are the main process
             yield from waited
         else:
