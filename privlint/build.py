@@ -148,6 +148,8 @@ class Builder:
             if loaded is None and any(fnmatch.fnmatchcase(target or shown_target, pattern)
                                       for pattern in ENVIRONMENT_FILES):
                 continue  # a virtualenv's activate, /etc/os-release: environment, no programs
+            if loaded is None and (target or shown_target) in self.startup.base_entrypoints:
+                continue  # `. /usr/local/bin/docker-entrypoint.sh vault server`: the base's start-up, known
             if loaded is None:
                 unread.append(command)
                 shown = " ".join(w.text for w in command.words[:2])

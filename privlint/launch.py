@@ -367,6 +367,10 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
                 not (_word_value(words[i + 1]) or "-").startswith("-"):
             i += 1  # `busybox unzip f.zip`: the applet is the program (`busybox sh` stays a shell)
             continue
+        if value in (".", "source") and i + 1 < n and (words[i + 1].value or "") in base_entrypoints:
+            launch.exec_ = True  # `. /usr/local/bin/docker-entrypoint.sh vault server`: the base's script runs in
+            i += 1  # this shell, and execs its program there
+            continue
         if (words[i].value or "") in base_entrypoints:
             launch.via_base = True
             if i + 1 == n:  # `tini -- /usr/local/bin/jenkins.sh` with nothing after it: it runs the base's service

@@ -189,8 +189,9 @@ _OFFICIAL_DROPPING = {  # name: the programs its entrypoint drops for, the defau
     "redis": ("redis-server", "redis-sentinel"), "rabbitmq": ("rabbitmq-server",), "cassandra": ("cassandra",),
     "zookeeper": ("zkServer.sh",), "couchdb": ("couchdb",), "ghost": ("node",),
     "redmine": ("rails", "rake", "passenger"), "neo4j": ("neo4j",), "influxdb": ("influxd",),
-    "percona": ("mysqld",), "vault": ("server",), "hashicorp/vault": ("server",), "consul": ("agent",),
-    "hashicorp/consul": ("agent",), "eclipse-mosquitto": ("/usr/sbin/mosquitto",), "telegraf": ("telegraf",),
+    "percona": ("mysqld",), "vault": ("server", "vault"), "hashicorp/vault": ("server", "vault"),
+    "consul": ("agent", "consul"), "hashicorp/consul": ("agent", "consul"),
+    "eclipse-mosquitto": ("/usr/sbin/mosquitto",), "telegraf": ("telegraf",),
     "chronograf": ("chronograf",), "kapacitor": ("kapacitord",), "elasticsearch": ("eswrapper", "elasticsearch"),
 }
 #: The ENV and WORKDIR widely used images set, for paths a Dockerfile builds on them (`WORKDIR $GOPATH/src/app`,
