@@ -223,8 +223,8 @@ class Builder:
         if reference == "/init":
             self._s6_scripts()
         seen: set = set()
-        for _, analysis in startup.chain_analyses:  # `ENTRYPOINT /entrypoint.sh; java -jar app.jar`: the string's
-            self._foreground(_Chain(analysis), seen)  # scripts run at every start (read for sudo, downloads)
+        for _, script in startup.chain_scripts:  # `ENTRYPOINT /entrypoint.sh; java -jar app.jar`: the string's
+            self._foreground(_Chain(script, startup.analyse(script)), seen)  # scripts run at every start
         workdir = workdir_at(dockerfile, startup.final_stage)
         origin = startup.image.resolve(startup.final_stage, reference, workdir)
         if not origin.readable and origin.kind != OUTSIDE:
@@ -385,7 +385,7 @@ class Builder:
         and the scripts those run in turn: read for sudo/su and downloads, which run at every start either way."""
         ends = {id(end.command) for end in script.analysis.path_ends() if end.how == "exec"}
         startup = self.startup
-        if startup.final_stage is not None and startup.dockerfile is not None and hasattr(script, "script"):
+        if startup.final_stage is not None and startup.dockerfile is not None:
             # `for f in /docker-entrypoint.d/*.sh; do "$f"; done`: each hook the image holds there
             workdir = workdir_at(startup.dockerfile, startup.final_stage)
             hooks = self._looped_scripts(startup.final_stage, None, script.script, self._image_scope(), workdir)
@@ -562,9 +562,10 @@ class Builder:
 
 
 class _Chain:
-    """A shell-form ENTRYPOINT/CMD (or `sh -c` string) as `_foreground` reads it: its analysis."""
+    """A shell-form ENTRYPOINT/CMD (or `sh -c` string) as `_foreground` reads it: its script and analysis."""
 
-    def __init__(self, analysis):
+    def __init__(self, script: m.Script, analysis):
+        self.script = script
         self.analysis = analysis
 
 
