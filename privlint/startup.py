@@ -743,8 +743,7 @@ def _keeps_alive(launch: Launch) -> bool:
 
 def _idles(analysis: ScriptAnalysis, command: m.Command) -> bool:
     """`tail -f /dev/null`, `sleep infinity`: a command that only keeps the container alive."""
-    return any(launch.program_name in ("tail", "sleep") and launch.is_long_running()
-               for launch in analysis.launches(command))
+    return any(_keeps_alive(launch) and launch.is_long_running() for launch in analysis.launches(command))
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:
