@@ -284,7 +284,7 @@ class ScriptAnalysis:
         self._ends: list[PathEnd] | None = None
         self._places: dict[int, Place] | None = None
         self._reachable: list[m.Command] | None = None
-        self._messaged: set[int] = set()  # states a message (`echo "done"`) followed on some path
+        self._messaged: set[int] = set()  # states a message (`echo "done"`) or `popd` followed on some path
 
     def place(self, command: m.Command) -> Place:
         if self._places is None:
@@ -504,7 +504,7 @@ class ScriptAnalysis:
             return set(), {PathEnd(state, "exit") for state in live}, set()
         if name == "return":
             return set(), set(), set(live)
-        if name in ("echo", "printf") and not in_function and command.stdout_file() is None and \
+        if name in ("echo", "printf", "popd", "pushd") and not in_function and command.stdout_file() is None and \
                 not any(w.kind != m.LITERAL and "$(" in (w.text or "") for w in command.words) and \
                 not (self.place(command).and_or or self.place(command).condition):  # `cmd || { echo; exit; }`
             self._messaged |= {id(state) for state in live}  # `server` then `echo "server stopped"`: the

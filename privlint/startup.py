@@ -470,7 +470,8 @@ class Startup:
         if self.chain_launch is not None and self.launch_drops(self.chain_launch):
             return True
         analyses = [analysis for _, analysis in self.chain_analyses] + [s.analysis for s in self.pid1_scripts]
-        return any(_drops_at_path_end(analysis, self.launch_drops) for analysis in analyses)
+        return any(_drops_at_path_end(analysis, self.launch_drops) or _reruns_dropped(analysis, self.launch_drops)
+                   for analysis in analyses)
 
     def opt_in_drop(self) -> list[str] | None:
         """The environment variables a drop waits for, when every drop is opt-in and root is the default.
@@ -744,6 +745,14 @@ def _keeps_alive(launch: Launch) -> bool:
 def _idles(analysis: ScriptAnalysis, command: m.Command) -> bool:
     """`tail -f /dev/null`, `sleep infinity`: a command that only keeps the container alive."""
     return any(_keeps_alive(launch) and launch.is_long_running() for launch in analysis.launches(command))
+
+
+def _reruns_dropped(analysis: ScriptAnalysis, drops) -> bool:
+    """`su-exec node "$0" "$@"` anywhere on a path: the command line runs again under the drop (PL002 reports the
+    missing exec), so the main program runs as that user."""
+    return any(drops(launch) and launch.program and launch.program[0].kind in (m.SELF, m.ARGS)
+               for command in analysis.reachable_commands() if not command.background
+               for launch in analysis.launches(command))
 
 
 def _drops_at_path_end(analysis: ScriptAnalysis, drops=hands_to_user) -> bool:

@@ -6,7 +6,7 @@ from privlint.finding import Edit, Related, Severity
 from privlint.launch import named_as_service
 from privlint.programs import INTERACTIVE, SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import DYNAMIC, LITERAL, VAR, Command, Loop, Negated, iter_commands, walk
+from privlint.shell_model import ARGS, DYNAMIC, LITERAL, SELF, VAR, Command, Loop, Negated, iter_commands, walk
 from privlint.trail import to_command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
@@ -136,6 +136,13 @@ def _foreground_servers(startup, script, reported: set[int]):
                           "it; or trap TERM and pass it on before looping")
             continue
         if command.background:
+            continue
+        if any(launch.drop and launch.program and launch.program[0].kind in (SELF, ARGS) for launch in launches):
+            reported.add(id(command))  # `su-exec node "$0" "$@"` mid-script: the drop runs the command line and waits
+            yield _report(startup, script, command,
+                          f"{quote(command.text)} runs the container's command in the foreground, not exec'd: the "
+                          "shell stays PID 1 around it, and when it returns the script goes on as itself",
+                          f"Prefix it with exec: `exec {' '.join(command.text.split())[:60]}`")
             continue
         if not any(launch.serves_in_foreground() or startup.runs_base_server(launch) for launch in launches):
             continue
@@ -292,7 +299,8 @@ def _check_script(startup, script, reported: set[int]):
                for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
         reported.add(id(command))
-        after = {"exit": " and is followed only by `exit`", "messages": " and is followed only by messages (`echo`)"
+        after = {"exit": " and is followed only by `exit`",
+                 "messages": " and is followed only by lines that print or change directory (`echo`, `popd`)"
                  }.get(end.how, "")
         if analysis.is_exec(command) and analysis.place(command).pipeline:  # `exec tail -f log | ./server`
             message = (f"{quote(command.text)} is part of a pipeline: exec replaces only that part, so the script's "
@@ -356,7 +364,7 @@ def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str
         return None, (f"The script sets a trap ({quote(traps[0].text, 40)}) that would never run once exec "
                       f"replaces the shell: move that clean-up into the program or an init, then `exec {shown}`")
     if end.how == "messages":
-        return None, f"Prefix it with exec (the messages after it will no longer print): `exec {shown}`"
+        return None, f"Prefix it with exec (the lines after it will no longer run): `exec {shown}`"
     if end.how != "end":
         return None, f"Prefix it with exec and drop the `exit` after it: `exec {shown}`"
     if not _called_once(analysis, place.function):
