@@ -18,6 +18,7 @@ from privlint.programs import (
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
     JOB_NAME_WORDS,
+    KEEP_ALIVE,
     KNOWN_PROGRAMS,
     NOT_SERVING_WORDS,
     ONE_SHOT_SCRIPTS,
@@ -208,6 +209,16 @@ class Launch:
             return True
         flags = DAEMON_FLAGS.get(self.program_name)
         return bool(flags) and any(v == flag for v in values for flag in flags if flag != "-db")
+
+    def keeps_alive(self) -> bool:
+        """`sleep infinity`, `tail -f /dev/null`, `sh -c "trap : TERM; sleep infinity & wait"`: nothing but waiting."""
+        if self.program_name in ("sleep", "tail"):
+            return True
+        inner = shell_c_word(self.program) if self.program_name in SHELLS else None
+        if inner is None or inner.kind != LITERAL or not inner.value:
+            return False
+        names = {part.split()[0] for part in re.split(r"[;&|\n]+", inner.value) if part.strip()}
+        return bool(names) and names <= KEEP_ALIVE
 
     def detaches(self) -> bool:
         """`screen -dmS mc java -jar server.jar`, `tmux new-session -d 'node app.js'`: a terminal multiplexer

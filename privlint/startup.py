@@ -12,13 +12,12 @@ from functools import cached_property
 from privlint import shell_model as m
 from privlint.dockerfile import Dockerfile, Instruction, Stage, expand, stage_scope, table_row
 from privlint.flow import ScriptAnalysis
-from privlint.launch import Launch, basename, read_launch, shell_c_word
+from privlint.launch import Launch, basename, read_launch
 from privlint.programs import (
     BASE_IMAGES,
     CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
     INTERACTIVE,
-    KEEP_ALIVE,
     NETWORK_SETUP,
     PATH_DIRS,
     SHELLS,
@@ -185,7 +184,7 @@ class Startup:
             return False
         if not any(_runs_network_setup(script.analysis) for script in scripts):
             return False
-        return all(_keeps_alive(launch) for launch in self.main_launches())
+        return all(launch.keeps_alive() for launch in self.main_launches())
 
     def runs_base_server(self, launch: Launch) -> bool:
         """`php-fpm` on top of `php:*-fpm`: the program the base image runs as its service (its CMD), started as
@@ -731,20 +730,9 @@ def _runs_network_setup(analysis: ScriptAnalysis) -> bool:
     return False
 
 
-def _keeps_alive(launch: Launch) -> bool:
-    """`sleep infinity`, `tail -f /dev/null`, `sh -c "trap : TERM; sleep infinity & wait"`: nothing but waiting."""
-    if launch.program_name in ("sleep", "tail"):
-        return True
-    inner = shell_c_word(launch.program) if launch.program_name in SHELLS else None
-    if inner is None or inner.kind != m.LITERAL or not inner.value:
-        return False
-    names = {part.split()[0] for part in re.split(r"[;&|\n]+", inner.value) if part.strip()}
-    return bool(names) and names <= KEEP_ALIVE
-
-
 def _idles(analysis: ScriptAnalysis, command: m.Command) -> bool:
     """`tail -f /dev/null`, `sleep infinity`: a command that only keeps the container alive."""
-    return any(_keeps_alive(launch) and launch.is_long_running() for launch in analysis.launches(command))
+    return any(launch.keeps_alive() and launch.is_long_running() for launch in analysis.launches(command))
 
 
 def _reruns_dropped(analysis: ScriptAnalysis, drops) -> bool:

@@ -404,6 +404,6 @@ def _unforwarded_background(analysis, wait: Command) -> Command | None:
         return None
     background = analysis.waited_programs(wait)
     if background and analysis.term_traps() and all(
-            launch.program_name in ("sleep", "tail") for c in background for launch in analysis.launches(c)):
+            launch.keeps_alive() for c in background for launch in analysis.launches(c)):
         return None  # `trap shutdown TERM; sleep infinity & wait $!`: the trap is the shutdown; sleep only waits
     return background[-1] if background else None
