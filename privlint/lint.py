@@ -92,6 +92,7 @@ class Linter:
         self.report_unused_ignores = report_unused_ignores
         self.rule_ids = self.settings.enabled_rules(list(RULES))
         self.max_bytes = self.settings.max_file_size or MAX_FILE_BYTES
+        self.compose_lines: dict[str, list[str]] = {}  # compose files (and their overrides) read once, by path
 
     # -- planning --------------------------------------------------------------------------
     def lint_paths(self, paths: list[str], forced_dockerfiles: list[str],
@@ -181,11 +182,11 @@ class Linter:
                 result.errors.append(InputError(path, str(error)))
                 continue
             result.files += 1
-            result.sources[path] = source.text.splitlines()
+            result.sources[path] = self.compose_lines[path] = source.text.splitlines()
             override = override_of(path)
             if override is not None:
                 try:
-                    result.sources[override] = read_source(override, self.max_bytes).text.splitlines()
+                    self.compose_lines[override] = read_source(override, self.max_bytes).text.splitlines()
                 except UnreadableFile:
                     pass  # its settings were not merged either (read_compose skips an unreadable override)
             for service in services:
@@ -302,12 +303,9 @@ class Linter:
 
         shared = set()
         for path in (job.service.path, override_of(job.service.path)):
-            if path is None or path in result.sources:
+            if path is None or path in result.sources or path not in self.compose_lines:
                 continue
-            try:
-                result.sources[path] = read_source(path, self.max_bytes).text.splitlines()
-            except UnreadableFile:
-                continue
+            result.sources[path] = self.compose_lines[path]  # read once, when the services were planned
             shared.add(path)
         return shared
 
