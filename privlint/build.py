@@ -665,6 +665,35 @@ def _context_sources(dockerfile) -> list[str]:
     return sources
 
 
+_ACTION_FILES = ("action.yml", "action.yaml")
+_ACTION_USING = re.compile(r"""^\s*using:\s*['"]?docker['"]?\s*(?:#.*)?$""", re.MULTILINE)
+_ACTION_IMAGE = re.compile(r"""^\s*image:\s*['"]?([^'"#\s]+)""", re.MULTILINE)
+
+
+def github_action(dockerfile_path: str) -> str | None:
+    """The action.yml (beside the Dockerfile or in a folder above it, up to the repository root) whose
+    `runs: using: docker` builds this Dockerfile: GitHub runs that image, as root by design."""
+    target = os.path.abspath(dockerfile_path)
+    folder = os.path.dirname(target)
+    top = _repository_top(folder)
+    for _ in range(8):
+        for name in _ACTION_FILES:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    text = handle.read(65536)
+            except OSError:
+                continue
+            image = _ACTION_IMAGE.search(text)
+            if _ACTION_USING.search(text) and image and "://" not in image.group(1) \
+                    and os.path.normpath(os.path.join(folder, image.group(1))) == target:
+                return os.path.relpath(path)
+        if top is None or folder == top or os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
+    return None
+
+
 def _repository_top(folder: str) -> str | None:
     """The folder holding .git above `folder`; without one, the working directory when `folder` is below it."""
     current = os.path.abspath(folder)

@@ -311,7 +311,7 @@ class Linter:
 
     def _build(self, job: Job, result: Result) -> Startup | None:
         """The job's finished start-up: files read, models built, scripts followed (no rule has run)."""
-        from privlint.build import Builder, Reader, find_context
+        from privlint.build import Builder, Reader, find_context, github_action
 
         reader = Reader(result, self.max_bytes)
         dockerfile = None
@@ -331,6 +331,12 @@ class Linter:
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images),
                           context=None if job.text is not None else context, service=job.service)
+        if dockerfile is not None and job.service is None and job.text is None:
+            startup.github_action = github_action(job.dockerfile)
+            if startup.github_action is not None:
+                reader.note(job.dockerfile, f"the image of a GitHub Action ({startup.github_action}): GitHub starts "
+                                            "it as root by design (its docs say not to set USER), so PL003 is not "
+                                            "reported")
         builder = Builder(startup, reader)
         if job.script is not None:
             preset = job.text if job.dockerfile is None else None

@@ -111,6 +111,7 @@ class Startup:
     non_root_base_images: tuple[str, ...] = ()
     context: str | None = None  # the build context folder, None when there is none (standard input)
     service: object = None  # compose.Service when a compose service runs the image
+    github_action: str | None = None  # the action.yml that runs the image as a GitHub Action (as root)
     _analyses: dict = factory(dict)
 
     def analyse(self, script: m.Script, sourced: dict | None = None) -> ScriptAnalysis:

@@ -57,6 +57,8 @@ def check(startup):
         return
     if not posix_shell(startup.final_stage):
         return  # a Windows image: its users are not Linux's root and gosu
+    if startup.github_action is not None:
+        return  # a GitHub Action's image: GitHub runs it as root, and a USER would lock it out of its workspace
     if startup.inherits_start() and startup.base is None:
         if not user.base_known:
             yield _unknown_base(startup, user)
