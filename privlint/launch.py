@@ -550,15 +550,40 @@ def _drop_user(name: str, words: list[Word], i: int, after: int) -> str | None:
     if name in ("gosu", "su-exec", "s6-setuidgid", "setuidgid", "setuser"):
         operands = [v for v in values if v is None or not v.startswith("-")]
         return operands[0] if operands else None
+    options = ("-c", "--chuid") if name == "start-stop-daemon" else ("--reuid", "--userspec", "--user", "-u", "-U")
     for index, value in enumerate(values):
         if value is None:
             continue
-        for option in ("--reuid", "--userspec", "--user", "-u", "-U"):
+        for option in options:
             if value == option and index + 1 < len(values):
                 return values[index + 1]
             if value.startswith(option + "="):
                 return value.split("=", 1)[1]
     return None
+
+
+_SSD_VALUE = {"-x", "--exec", "-a", "--startas", "-c", "--chuid", "-u", "--user", "-g", "--group", "-p",
+              "--pidfile", "-n", "--name", "-d", "--chdir", "-r", "--chroot", "-N", "--nicelevel", "-P", "--procsched",
+              "-I", "--iosched", "-k", "--umask", "-R", "--retry", "-s", "--signal", "--remove-pidfile"}
+
+
+def _start_stop_daemon_command(words: list[Word], i: int) -> int | None:
+    """`start-stop-daemon --start -c app --exec /usr/bin/server -- ARGS`: in the foreground (no --background),
+    it switches to the --chuid user and execs the program: the index of the program word, else None."""
+    j, start, switches, program = i + 1, False, False, None
+    while j < len(words):
+        value = _word_value(words[j]) or words[j].text or ""
+        option = value.split("=", 1)[0]
+        if value == "--" or not value.startswith("-"):
+            break
+        if option in ("-b", "--background"):
+            return None
+        start = start or option in ("-S", "--start")
+        switches = switches or option in ("-c", "--chuid")
+        if option in ("-x", "--exec", "-a", "--startas") and "=" not in value and j + 1 < len(words):
+            program = j + 1
+        j += 2 if option in _SSD_VALUE and "=" not in value else 1
+    return program if start and switches else None
 
 
 def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
@@ -569,6 +594,8 @@ def _drop_tool_command(name: str, words: list[Word], i: int) -> int | None:
         return j + 1 if j < n else None  # the user, then the command
     if name in _OPTION_TOOLS:
         return _options_then_command(name, words, i)
+    if name == "start-stop-daemon":
+        return _start_stop_daemon_command(words, i)
     if name == "runuser":  # runuser [options] -u USER [options] [--] COMMAND
         j, switches = i + 1, False
         while j < n:

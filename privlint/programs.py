@@ -90,7 +90,7 @@ PASS_THROUGH = {"docker-php-entrypoint"}
 
 #: Programs that switch user and then exec the command, leaving no process of their own behind.
 DROP_TOOLS = {"gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "runuser", "setuidgid", "chpst",
-              "setuser", "s6-applyuidgid"}
+              "setuser", "s6-applyuidgid", "start-stop-daemon"}
 
 #: Login tools that start a command as another user and stay as its parent.
 SUDO_TOOLS = {"sudo", "su", "doas"}
