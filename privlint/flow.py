@@ -163,7 +163,7 @@ def _places(script: m.Script) -> dict[int, Place]:
         if isinstance(node, m.If):
             failed: tuple = ()
             for condition, body in node.branches:
-                text, line = _text(condition), _first_line(condition)
+                text, line = _text(condition), first_line(condition)
                 stack += [(condition, replace(place, condition=True, guards=place.guards + failed)),
                           (body, replace(place, guards=place.guards + failed + ((text, False, line),)))]
                 failed += ((text, True, line),)
@@ -173,14 +173,14 @@ def _places(script: m.Script) -> dict[int, Place]:
         if isinstance(node, m.Case):
             subject = f"case {node.subject.text}" if node.subject is not None else "case"
             for index, (patterns, body) in enumerate(node.items):
-                line = node.lines[index] if index < len(node.lines) else _first_line(body)
+                line = node.lines[index] if index < len(node.lines) else first_line(body)
                 guard = (f"{subject} in {'|'.join(patterns)}", False, line)
                 stack.append((body, replace(place, guards=place.guards + (guard,))))
             continue
         if isinstance(node, m.Loop):
             endless = bool(_ALWAYS_TRUE.fullmatch(" ".join(_text(node.condition).split()))) and \
                 not any(c.name == "break" for c in m.iter_commands(node.body))  # a retry loop ends
-            line = _first_line(node.condition) or _first_line(node.body)
+            line = first_line(node.condition) or first_line(node.body)
             aside = place.aside or any(c.background for c in m.iter_commands(node.condition))
             stack += [(node.condition, replace(place, loop=True, condition=True, aside=aside)),
                       (node.body, replace(place, loop=True, endless=endless or place.endless, aside=aside,
@@ -200,7 +200,7 @@ def _places(script: m.Script) -> dict[int, Place]:
             for index, child in enumerate(node.items):
                 stack.append((child, replace(place, and_or=True, guards=guards)))
                 if index < len(node.operators):
-                    guards = guards + ((_text(child), node.operators[index] == "||", _first_line(child)),)
+                    guards = guards + ((_text(child), node.operators[index] == "||", first_line(child)),)
             continue
         stack += [(child, place) for child in m.children(node, into_nested=False)]
     return places
@@ -239,7 +239,7 @@ def _when_sourced(node) -> bool | None:
     return None
 
 
-def _first_line(node: m.Node) -> int:
+def first_line(node: m.Node) -> int:
     for command in m.iter_commands(node):
         return command.line
     return 0

@@ -335,8 +335,8 @@ class Linter:
             startup.github_action = github_action(job.dockerfile)
             if startup.github_action is not None:
                 reader.note(job.dockerfile, f"the image of a GitHub Action ({startup.github_action}): GitHub starts "
-                                            "it as root by design (its docs say not to set USER), so PL003 is not "
-                                            "reported")
+                                            "it as root for one step of a workflow (its docs say not to set USER): "
+                                            "PL003 and PL002 are not reported")
         builder = Builder(startup, reader)
         if job.script is not None:
             preset = job.text if job.dockerfile is None else None

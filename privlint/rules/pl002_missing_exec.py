@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from privlint.finding import Edit, Related, Severity
+from privlint.flow import first_line
 from privlint.launch import named_as_service
 from privlint.programs import INTERACTIVE, SHELL_BUILTINS
 from privlint.rules.base import Rule, quote
-from privlint.shell_model import ARGS, DYNAMIC, LITERAL, SELF, VAR, Command, Loop, Negated, iter_commands, walk
+from privlint.shell_model import (
+    ARGS,
+    DYNAMIC,
+    LITERAL,
+    SELF,
+    VAR,
+    Assignment,
+    Command,
+    Loop,
+    Negated,
+    iter_commands,
+    walk,
+)
 from privlint.trail import to_command
 
 RULE = Rule("PL002", "missing-exec", Severity.ERROR,
             "the long-running command that ends the entrypoint is not exec'd")
 
 def check(startup):
+    if startup.github_action is not None:
+        return  # a GitHub Action's image runs one step of a workflow, a job that ends: no service to stop
     reported: set[int] = set()
     for script in startup.pid1_scripts:
         if script.string_of is not None:  # `exec "$@"` handed over to CMD's `sh -c` string
@@ -87,6 +102,58 @@ def _server_as_loop_condition(startup, script, reported: set[int]):
                           "around it and `docker stop` signals the shell, not it",
                           "Let the container's restart policy restart it (`restart: unless-stopped`) and `exec` it")
             return
+
+
+def _shell_loops_forever(startup, script, reported: set[int]):
+    """`while true; do curl ...; sleep 60; done` at the end of a PID 1 script, with no TERM trap: the shell
+    itself is the main process, and PID 1 ignores SIGTERM unless it sets a handler, so `docker stop` waits out
+    its timeout and kills it. Reported once, at the loop body's first line, when nothing else was."""
+    analysis = script.analysis
+    if analysis.term_traps():
+        return
+    reachable = analysis.reachable_commands()
+    if any(id(command) in reported for command in reachable):
+        return  # the server sent away before the loop, or a program the loop restarts: reported already
+    looped = [command for command in reachable if analysis.place(command).endless
+              and not analysis.place(command).aside and not command.background]
+    loops: dict[tuple, list[Command]] = {}
+    for command in looped:
+        loops.setdefault((command.path, analysis.place(command).loop_line), []).append(command)
+    for (path, first_loop), body in sorted(loops.items(), key=lambda item: item[0][1]):
+        if any(analysis.is_exec(c) or _interactive_shell(analysis, c) or _leaves(analysis, c) for c in body):
+            continue  # a loop that may leave (`exec server` once ready, `return 0` once it worked) is no end
+        break
+    else:
+        return
+    command = min(body, key=lambda c: (c.line, c.column))
+    line, column = _first_statement(analysis, command.path, first_loop) or (command.line, command.column)
+    reported.add(id(command))
+    yield RULE.at(command.path, line, column,
+                  f"the script ends in an endless loop (from line {first_loop}) with no TERM trap: the shell is "
+                  "PID 1, which ignores SIGTERM without a handler, so `docker stop` waits out its timeout and kills it",
+                  "Trap TERM before the loop (`trap 'exit 0' TERM INT`) and sleep in the background so the trap runs "
+                  "at once (`sleep 60 & wait $!`), or run the job from a scheduler that handles signals (supercronic)",
+                  related=to_command(startup, script, command))
+
+
+def _leaves(analysis, command: Command) -> bool:
+    """`return` in a loop (a retry inside a function), or `exit` other than on an error (`cd dir || exit 1`)."""
+    return command.name == "return" or command.name == "exit" and not analysis.place(command).and_or
+
+
+def _first_statement(analysis, path: str, loop_line: int) -> tuple[int, int] | None:
+    """(line, column) of the first command in the body of the loop starting at `loop_line`: a program, a test, or
+    an assignment that runs one (`ip=$(dig ...)`); a plain `x=1` runs nothing."""
+    for each in analysis.scripts:
+        if each.path != path:
+            continue
+        for node in walk(each.body):
+            if not isinstance(node, Loop) or (first_line(node.condition) or first_line(node.body)) != loop_line:
+                continue
+            starts = [(n.line, n.column) for n in walk(node.body, into_nested=False)
+                      if isinstance(n, Command) or isinstance(n, Assignment) and n.nested]
+            return min(starts) if starts else None
+    return None
 
 
 def _loop_lines(script, analysis) -> list[int]:
@@ -319,6 +386,7 @@ def _check_script(startup, script, reported: set[int]):
                    "PID 1 and `docker stop` will not reach it" + _npm_note(analysis.launches(command)))
         edit, fix = _exec_fix(startup, script, analysis, command, end)
         yield _report(startup, script, command, message, fix, edit=edit)
+    yield from _shell_loops_forever(startup, script, reported)
 
 
 def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str]:
