@@ -72,6 +72,8 @@ def _first_problem(node, settled_rows=frozenset()):
         if not current.has_error:
             continue
         if current.is_missing:
+            if _assignment_with_redirects(current):
+                continue  # `if key=$(decode) > /dev/null 2>&1; then`: bash's assignment with redirects, no command
             if _problem_row(current) not in settled_rows:
                 return current
             continue
@@ -82,6 +84,16 @@ def _first_problem(node, settled_rows=frozenset()):
             continue
         stack.extend(reversed(current.children))
     return None
+
+
+def _assignment_with_redirects(missing) -> bool:
+    """The command name tree-sitter-bash wants after `name=value > file` (valid bash: an assignment whose
+    command substitution's output is redirected), which it marks MISSING."""
+    name = missing.parent
+    command = name.parent if name is not None and name.type == "command_name" else None
+    return command is not None and command.type == "command" and missing.start_byte == missing.end_byte and \
+        any(child.type == "variable_assignment" for child in command.children) and \
+        all(child.type in ("variable_assignment", "file_redirect", "command_name") for child in command.children)
 
 
 #: Same-length rewrites of constructs tree-sitter-bash misreads and privlint's rules never look into.
@@ -368,6 +380,8 @@ class _Converter:
                 continue
             if child.type.endswith("redirect") or child.type in ("comment", "ERROR"):
                 continue
+            if child.type == "command_name" and child.named_children and child.named_children[0].is_missing:
+                continue  # `key=$(decode) > /dev/null`: no command, only an assignment with redirects
             target = child.named_children[0] if child.type == "command_name" and child.named_children else child
             if words and child.type != "command_name" and target.start_byte == end_byte:
                 # tree-sitter-bash splits `$url/$branch/$name` in two nodes with no space between: one word

@@ -41,6 +41,15 @@ def test_fd_redirection_exec_is_not_a_program_exec():
     assert [(e.command.text, e.how) for e in ends] == [("server", "end")]
 
 
+def test_assignment_with_redirects_in_a_condition_is_read_whole():
+    text = 'if key=$(echo "$K" | base64 -d) > /dev/null 2>&1; then\n  echo ok\nfi\nserver\n'
+    script = parse_script("s.sh", text)
+    assert script.damage == []
+    condition = next(iter_commands(script.body))
+    assert condition.words == [] and condition.has_assignments
+    assert names(text)[-2:] == ["echo ok", "server"] and "base64 -d" in names(text)
+
+
 def test_damaged_line_is_blanked_and_the_rest_kept():
     script = parse_script("s.sh", 'sudo a\nX=$(cat /f\nexec gosu app "$@"\n')
     assert [(d.line, d.end_line) for d in script.damage] == [(2, 2)]
