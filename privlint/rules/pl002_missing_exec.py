@@ -362,8 +362,8 @@ def _check_script(startup, script, reported: set[int]):
             continue
         if _interactive_shell(analysis, command):
             continue  # `/bin/bash` for someone at a terminal (`docker run -it`): a session, not a service to stop
-        if any(damage.end_line > command.line for each in analysis.scripts if each.path == command.path
-               for damage in each.damage):
+        if end.how != "exit" and any(damage.end_line > command.line for each in analysis.scripts
+                                     if each.path == command.path for damage in each.damage):
             continue  # the real end of this path may sit in lines that could not be parsed (PL900)
         reported.add(id(command))
         after = {"exit": " and is followed only by `exit`",
