@@ -231,6 +231,17 @@ class Launch:
         return words[0] in ("new-session", "new", "new-window", "neww") and any(
             w.startswith("-") and not w.startswith("--") and "d" in w for w in words[1:])
 
+    def named_server_in_foreground(self) -> bool:
+        """`teeworlds-server -f cfg`, `./valheim_server.x86_64 -port 2456`: a program (not a script, whose text
+        decides) whose name says it is a server, run in the foreground without a control word (`start`, `stop`)."""
+        name = self.program_name
+        if not self.program or name is None or self.backgrounded() or name.endswith((".sh", ".py", ".bash")):
+            return False
+        words = _name_words(name)
+        rest = [w.value or "" for w in self.program[1:]]
+        return "server" in words and not words & JOB_NAME_WORDS and not any(
+            r in NOT_SERVING_WORDS or r in DAEMON_OPTIONS or r in _CONTROL_WORDS for r in rest)
+
     def serves_in_foreground(self) -> bool:
         """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""
         if not self.program or self.program_name is None or self.backgrounded():
@@ -254,6 +265,9 @@ class Launch:
             if any(r in wanted or r.split("=", 1)[0] in wanted for r in rest):
                 return True  # else the script it runs may be one (`php artisan serve`): look on
         return False
+
+
+_CONTROL_WORDS = {"start", "stop", "restart", "reload", "status", "-d", "--daemon", "-D"}
 
 
 def _name_words(name: str | None) -> set[str]:

@@ -211,7 +211,9 @@ def _foreground_servers(startup, script, reported: set[int]):
                           "shell stays PID 1 around it, and when it returns the script goes on as itself",
                           f"Prefix it with exec: `exec {' '.join(command.text.split())[:60]}`")
             continue
-        if not any(launch.serves_in_foreground() or startup.runs_base_server(launch) for launch in launches):
+        named = analysis.function_called(command) is None and not analysis.may_be_unread_function(command)
+        if not any(launch.serves_in_foreground() or startup.runs_base_server(launch)
+                   or named and launch.named_server_in_foreground() for launch in launches):
             continue
         reported.add(id(command))
         yield _report(startup, script, command,
