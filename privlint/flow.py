@@ -209,6 +209,7 @@ def _places(script: m.Script) -> dict[int, Place]:
 #: Words of a TERM handler that pass the signal on: `kill -TERM "$pid"`, `nginx -s quit`, `./stop.sh`,
 #: `supervisorctl shutdown`, `rcon-cli stop`. A handler with none of them only cleans up and exits.
 _PASSING_ON = ("kill", "stop", "quit", "shutdown", "term", "halt", "signal", "graceful")
+_MESSAGE_COMMANDS = {"echo", "printf", "log", "logger"}
 
 
 _SOURCED_TEST = re.compile(r'^\[\[?\s*"?\$\{?(?:BASH_SOURCE(?:\[0\])?|0)\}?"?\s*(!?=+)\s*'
@@ -349,12 +350,16 @@ class ScriptAnalysis:
         words, seen, queue = [], set(), [action.value or ""]
         while queue and len(seen) < 20:
             text = queue.pop()
-            for word in re.findall(r"[^\s;&|()'\"]+", text):
-                words.append(word.lower())
-                function = self.functions.get(word)
-                if function is not None and word not in seen:
-                    seen.add(word)
-                    queue.extend(c.text for c in m.iter_commands(function.body))
+            for segment in re.split(r"[;&|\n]+", text):
+                found = re.findall(r"[^\s;&|()'\"]+", segment)
+                if found and found[0] in _MESSAGE_COMMANDS:
+                    continue  # `echo "received shutdown signal"`: a message says nothing about what the handler does
+                for word in found:
+                    words.append(word.lower())
+                    function = self.functions.get(word)
+                    if function is not None and word not in seen:
+                        seen.add(word)
+                        queue.extend(c.text for c in m.iter_commands(function.body))
         return any(mark in word for word in words for mark in _PASSING_ON)
 
     def waited_programs(self, wait: m.Command) -> list[m.Command]:
