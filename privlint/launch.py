@@ -18,6 +18,7 @@ from privlint.programs import (
     FOREGROUND_SERVERS,
     INIT_WRAPPERS,
     JOB_NAME_WORDS,
+    JOB_OPTIONS,
     KEEP_ALIVE,
     KNOWN_PROGRAMS,
     NOT_SERVING_WORDS,
@@ -125,6 +126,8 @@ class Launch:
         if name in CONFIG_TEST_OPTIONS and any(w.value in (CONFIG_TEST_OPTIONS[name] or {w.value})
                                                for w in self.program[1:]):
             return False  # `nginx -t`: checks its configuration and exits
+        if self.runs_job_mode():
+            return False  # `mysqld --initialize-insecure`: the server sets up its data and exits
         task = self.file_task()
         if task is not None and task[1] in FILE_TASKS[task[0]]:  # `python manage.py migrate`, `php artisan up`
             return False
@@ -242,9 +245,16 @@ class Launch:
         return "server" in words and not words & JOB_NAME_WORDS and not any(
             r in NOT_SERVING_WORDS or r in DAEMON_OPTIONS or r in _CONTROL_WORDS for r in rest)
 
+    def runs_job_mode(self) -> bool:
+        """`mysqld --bootstrap`, `postgres --single`: a server asked to do a one-off job and exit."""
+        options = JOB_OPTIONS.get(family(self.program_name or ""))
+        return bool(options) and any((w.value or "").split("=", 1)[0] in options for w in self.program[1:])
+
     def serves_in_foreground(self) -> bool:
         """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""
         if not self.program or self.program_name is None or self.backgrounded():
+            return False
+        if self.runs_job_mode():
             return False
         if any((w.value or "") in DAEMON_OPTIONS for w in self.program[1:]):
             return False

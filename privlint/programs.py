@@ -34,7 +34,8 @@ CONFIG_SWITCHING_SERVERS = {"uwsgi": (("--ini",), r"(?m)^[ \t]*uid[ \t]*[=:][ \t
 CLIENT_TOOLS = {"kubectl": {"proxy", "port-forward"}, "oc": {"proxy", "port-forward"}, "helm": set(),
                 "terraform": set(), "aws": set(), "gcloud": set(), "az": set(), "ansible-playbook": set(),
                 "flyctl": {"proxy"}, "gh": set(), "rclone": {"serve", "mount", "rcd", "nfsmount"},
-                "restic": {"mount"}, "borg": {"serve", "mount"}, "gsutil": set(), "s3cmd": set()}
+                "restic": {"mount"}, "borg": {"serve", "mount"}, "gsutil": set(), "s3cmd": set(),
+                "rcon-cli": set(), "rconc": set(), "mcrcon": set(), "rcon": set()}
 
 #: Service managers that start a daemon and return: `/etc/init.d/kafka start`, `service nginx start`.
 SERVICE_STARTERS = {"service", "rc-service", "systemctl", "invoke-rc.d", "start-stop-daemon"}
@@ -325,6 +326,11 @@ CONFIG_TEST_OPTIONS = {"nginx": {"-t", "-T"}, "haproxy": {"-c"}, "sshd": {"-t", 
                        "httpd": {"-t", "-S"}, "apache2": {"-t", "-S"}, "apachectl": {"-t", "configtest"},
                        "apache2ctl": {"-t", "configtest"}, "varnishd": {"-C"}, "named-checkconf": None,
                        "caddy": {"validate", "fmt"}, "traefik": {"healthcheck"}}
+
+#: Options that make a server do a one-off job and exit (`mysqld --initialize`, `postgres --single`).
+JOB_OPTIONS = {"mysqld": {"--bootstrap", "--initialize", "--initialize-insecure"},
+               "mariadbd": {"--bootstrap", "--initialize", "--initialize-insecure"},
+               "postgres": {"--single", "--boot", "--describe-config"}, "redis-server": {"--test-memory"}}
 
 #: Words in the name of a program privlint does not know that say it does a job and exits
 #: (`borgmatic-init`, `db_migrate.sh`, `install-plugins`), unless the name also says it serves.

@@ -49,8 +49,8 @@ def _daemons_then_waiting(startup, script, reported: set[int]):
     """A server sent to the background (`haproxy -D`, `service x start`) while the script stays PID 1 after it
     (a loop, or a waiting command): `docker stop` signals the shell, which never passes it on."""
     analysis = script.analysis
-    if analysis.forwards_term():
-        return
+    if analysis.forwards_term() or any(id(command) in reported for command in analysis.reachable_commands()):
+        return  # a server in the foreground before the loop, or a program the loop restarts: reported already
     waiting = [end.command for end in analysis.path_ends() if isinstance(end.command, Command)
                and end.how != "exec" and analysis.is_long_running(end.command)
                and not analysis.place(end.command).condition]
@@ -309,8 +309,8 @@ def _owner(instruction) -> str:
 
 def _check_script(startup, script, reported: set[int]):
     analysis = script.analysis
-    yield from _daemons_then_waiting(startup, script, reported)
     yield from _foreground_servers(startup, script, reported)
+    yield from _daemons_then_waiting(startup, script, reported)
     yield from _server_as_loop_condition(startup, script, reported)
     last = analysis.background_last()
     if last is not None and id(last) not in reported:
