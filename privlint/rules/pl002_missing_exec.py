@@ -181,7 +181,7 @@ def _foreground_servers(startup, script, reported: set[int]):
     body = script.script.body.items
     last = body[-1] if body else None
     for command in analysis.reachable_commands():
-        if id(command) in ends or id(command) in reported or command.is_test:
+        if id(command) in ends and not analysis.place(command).endless or id(command) in reported or command.is_test:
             continue
         if command.background and (not analysis.place(command).endless or analysis.place(command).aside):
             continue  # `while :; do php artisan schedule:run & sleep 60; done`: the loop's work, sent away each time
@@ -192,6 +192,7 @@ def _foreground_servers(startup, script, reported: set[int]):
             continue
         launches = analysis.launches(command)
         if place.endless and not looped and analysis.is_long_running(command) and not analysis.forwards_term() \
+                and not _interactive_shell(analysis, command) \
                 and not analysis.may_be_unread_function(command) and analysis.function_called(command) is None:
             looped = True
             reported.add(id(command))
@@ -352,6 +353,8 @@ def _check_script(startup, script, reported: set[int]):
             continue  # a function privlint could not read or follow (too deep) is no program to exec
         if analysis.place(command).condition:
             continue  # `while inotifywait ...`, `if ! check`: its status was tested, so it has exited
+        if analysis.place(command).endless:
+            continue  # the last command of an endless loop's body: the loop runs again, the script never ends there
         program = _program_before_shell(analysis, command)
         if program is not None:  # `runner.sh` then `bash`: the program is the work, the shell an afterthought
             if id(program) not in reported:
