@@ -34,6 +34,8 @@ from privlint.programs import (
     FETCHERS,
     FILE_RUNNERS,
     IMAGE_DIRECTORIES,
+    LOADED_FOLDERS,
+    LOADED_SUFFIXES,
     PACKAGE_INSTALLERS,
     PATH_DIRS,
     PIPE_INTERPRETERS,
@@ -315,8 +317,10 @@ class StageDownloads:
         if output:
             download.output = output if output.startswith("$") else norm(posixpath.join(cwd, output))
             download.names |= _names_of(download.output) | {output}
-            if BIN_FOLDERS.search(posixpath.dirname(download.output)):
-                download.uses.append(f"written into {posixpath.dirname(download.output)}")
+            folder = posixpath.dirname(download.output)
+            if BIN_FOLDERS.search(folder) or LOADED_FOLDERS.search(folder) and \
+                    download.output.lower().endswith(LOADED_SUFFIXES):
+                download.uses.append(f"written into {folder}")
         raw = [w.text for w in command.words]
         written = {t.strip("\"'") for t in raw if "$" in t and t.strip("\"'") != url}
         download.names |= written | {posixpath.basename(t) for t in written} | {posixpath.basename(url)}

@@ -246,6 +246,11 @@ BASE_IMAGES = [
     ("apache/spark*", "185", ["/opt/entrypoint.sh"], None, ()),
     ("cimg/*", "circleci", None, ["/bin/sh"], ()), ("circleci/*", "circleci", None, ["/bin/sh"], ()),
     ("mcr.microsoft.com/mssql/*", "mssql", None, None, ()),
+    ("spark", "spark", ["/opt/entrypoint.sh"], None, ()), ("kibana", "kibana", None, None, ()),
+    ("logstash", "logstash", None, None, ()), ("kong", "kong", ["/docker-entrypoint.sh"], ["kong", "docker-start"], ()),
+    ("flink", None, ["/docker-entrypoint.sh"], None, ("jobmanager", "taskmanager", "standalone-job",
+                                                          "history-server")),
+    ("steamcmd/steamcmd", None, ["steamcmd"], ["+help", "+quit"], ()),
     ("adminer", "adminer", None, None, ()),
     # official images whose entrypoint drops to their service user for their default program
     *((name, None, ["docker-entrypoint.sh"], [programs[0]], programs) for name, programs in _OFFICIAL_DROPPING.items()),
@@ -400,6 +405,10 @@ DATA_FOLDERS = ("/usr/share/fonts", "/usr/share/nginx/html", "/usr/share/GeoIP",
 DATA_WORDS = re.compile(r"(?i)(^|[/_.=-])(\.?fonts?|geolite2?|geoip2?|maxmind|tessdata|baseset)([/_.-]|$)")
 CODE_FOLDERS = re.compile(r"(^|/)(s?bin|lib|lib64|libexec|opt)(/|$)")
 BIN_FOLDERS = re.compile(r"(^|/)s?bin$")
+#: Folders a program loads libraries and plugins from, and the files it loads there as code: a jar fetched into
+#: `/opt/flink/lib/` or a server's `plugins/` runs in the program with no step of its own.
+LOADED_FOLDERS = re.compile(r"(^|/)(lib|lib64|libs|plugins|extensions|jars|modules)(/|$)")
+LOADED_SUFFIXES = (".jar", ".war", ".ear", ".hpi", ".jpi", ".so")
 PACKAGE_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "-ivh", "-Uvh", "-iv", "-Uv", "--install",
                                                      "--upgrade"),
                "apt-get": ("install",), "apt": ("install",), "yum": ("localinstall", "install"),

@@ -30,7 +30,10 @@ def test_official_images_pulled_through_a_mirror_are_the_official_images(referen
 @pytest.mark.parametrize(("reference", "user"), [("cm2network/steamcmd", "steam"), ("cm2network/steamcmd:bookworm",
                                                  "steam"), ("cm2network/steamcmd:root", None),
                                                  ("cm2network/steamcmd:bookworm-root", None),
-                                                 ("codercom/code-server:4.20.0", "coder")])
+                                                 ("codercom/code-server:4.20.0", "coder"),
+                                                 ("spark:3.5.1", "spark"), ("kibana:8.13.0", "kibana"),
+                                                 ("logstash:8.13.0", "logstash"), ("kong:3.6", "kong"),
+                                                 ("flink:1.17.0", None), ("steamcmd/steamcmd:latest", None)])
 def test_widely_used_images_outside_the_official_set_have_their_published_user(reference, user):
     known = base_image(reference)
     assert known is not None and known.user == user
