@@ -54,6 +54,7 @@ class Service:
     mounts: list = factory(list)  # Setting((container path, host path on disk or None)) for each bind mount
     image: str | None = None  # the `image:` name (the tag a build gets, or the image run)
     build_args: dict = factory(dict)  # `build: args:`, the values the Dockerfile's ARGs take
+    unresolved: tuple = ()  # `command:`/`entrypoint:` whose program is a variable compose's .env does not set
 
     def key(self) -> tuple:
         """What makes two services run an image the same way (for linting it once)."""
@@ -61,7 +62,7 @@ class Service:
             return None if setting is None else repr(setting.value)
 
         return (os.path.realpath(self.dockerfile or ""), os.path.realpath(self.context or ""), self.target,
-                value(self.user), value(self.entrypoint), value(self.command), self.working_dir,
+                value(self.user), value(self.entrypoint), value(self.command), self.unresolved, self.working_dir,
                 tuple(sorted(self.environment.items())), value(self.init), tuple(s.value for s in self.privileges),
                 self.no_new_privileges, tuple(m.value for m in self.mounts), tuple(sorted(self.build_args.items())))
 
@@ -198,6 +199,8 @@ def _dotenv(folder: str) -> dict:
     return found
 
 
+#: Stands for a variable neither the .env file nor a default sets, in an argument (compose gives it "").
+_UNSET = "\x00unset\x00"
 _INTERPOLATION = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -237,8 +240,9 @@ class _Reader:
                 return value
         return None
 
-    def scalar(self, node) -> str | None:
-        """A scalar's text with `${VAR:-default}` interpolated; None when a variable stays unknown."""
+    def scalar(self, node, unknown_as: str | None = None) -> str | None:
+        """A scalar's text with `${VAR:-default}` interpolated; None when a variable stays unknown (or, given
+        `unknown_as`, that text in its place)."""
         if node is None or type(node).__name__ != "ScalarNode":
             return None
         text = node.value
@@ -256,23 +260,26 @@ class _Reader:
             if operator in (":-", "-") and default is not None:
                 return default
             unknown = True
-            return ""
+            return unknown_as or ""
 
         result = _INTERPOLATION.sub(replace, text)
-        return None if unknown else result
+        return None if unknown and unknown_as is None else result
 
     def words(self, node) -> list[str] | None:
         """`command:`/`entrypoint:` as compose reads them: a list, or a string split into words (no shell)."""
         if _is_sequence(node):
-            words = [self.scalar(item) for item in node.value]
-            return None if any(w is None for w in words) else words
-        text = self.scalar(node)
-        if text is None:
-            return None
-        try:
-            return shlex.split(text)
-        except ValueError:
-            return None
+            words = [self.scalar(item, _UNSET) for item in node.value]
+        else:
+            text = self.scalar(node, _UNSET)
+            if text is None:
+                return None
+            try:
+                words = shlex.split(text)
+            except ValueError:
+                return None
+        if any(w is None for w in words) or words and _UNSET in words[0]:
+            return None  # the program itself is a variable compose could not resolve
+        return [w.replace(_UNSET, "") for w in words]  # compose puts an empty string for an unset variable
 
     # -- services ------------------------------------------------------------------------------
     def service_fields(self, node, services_node, path: str, depth: int) -> dict:
@@ -342,6 +349,8 @@ class _Reader:
                 words = self.words(node)
                 if words is not None:
                     setattr(service, key, Setting(words, key_line, _other(key_path, self.path)))
+                else:
+                    service.unresolved += (key,)
         working_dir, _, _ = field("working_dir")
         service.working_dir = self.scalar(working_dir)
         environment, _, _ = field("environment")

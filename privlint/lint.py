@@ -331,6 +331,11 @@ class Linter:
         startup = Startup(dockerfile, extra_drop_tools=frozenset(self.settings.extra_drop_tools),
                           non_root_base_images=tuple(self.settings.non_root_base_images),
                           context=None if job.text is not None else context, service=job.service)
+        service = job.service
+        if service is not None and service.unresolved:
+            keys = " and ".join(f"`{key}:`" for key in service.unresolved)
+            reader.note(service.path, f"service {service.name}: {keys} names its program by a variable that no default "
+                                      "or .env sets: what it runs is not judged (PL003)")
         if dockerfile is not None and job.service is None and job.text is None:
             startup.github_action = github_action(job.dockerfile)
             if startup.github_action is not None:

@@ -46,6 +46,9 @@ NEEDS_ROOT = {"dockerd", "dockerd-entrypoint.sh", "containerd", "buildkitd", "ku
 #: Commands that bring up a kernel network interface and return (program: the sub-commands that do): a start-up
 #: that runs one and then only keeps the container alive is a VPN/tunnel end whose work needs root.
 NETWORK_SETUP = {"wg-quick": {"up"}, "wg": {"setconf", "syncconf", "addconf"}}
+#: VPN daemons run as a container's main program: the container is a VPN or tunnel end, whose tun device and
+#: routes need root (openvpn may give up root later by its own `--user`).
+VPN_DAEMONS = {"openvpn", "openconnect", "vpnc", "ipsec", "charon", "charon-systemd"}
 
 #: Programs that only keep a container alive (`sleep infinity`, `tail -f /dev/null`, a bare `wait`).
 KEEP_ALIVE = {"sleep", "tail", "wait", "trap", ":", "true"}
@@ -172,8 +175,9 @@ OFFICIAL_MIRRORS = ("docker.io/", "index.docker.io/", "registry-1.docker.io/", "
                     "public.ecr.aws/docker/", "mirror.gcr.io/")
 # What widely used images run at start, for a Dockerfile built FROM them: matched in order against the
 # image name without registry (`docker.io/library/` dropped) and, after a colon, its tag (fnmatch).
-# (pattern, user, ENTRYPOINT, CMD, drops): user None is root; drops: the programs for which the image's own
-# entrypoint switches to its service user (the official databases' docker-entrypoint.sh), () for none.
+# (pattern, user, ENTRYPOINT, CMD, drops[, dropping scripts]): user None is root; drops: the programs for which the
+# image's own entrypoint switches to its service user (the official databases' docker-entrypoint.sh), () for none;
+# dropping scripts: the image's own start scripts that, run as root, switch to its user by themselves.
 _DISTROS = ("debian", "ubuntu", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux",
             "archlinux", "opensuse/leap", "opensuse/tumbleweed", "photon", "clearlinux", "buildpack-deps",
             "golang", "rust", "gcc", "swift", "mono", "nvidia/cuda", "pytorch/pytorch", "tensorflow/tensorflow",
@@ -183,6 +187,7 @@ _DISTROS = ("debian", "ubuntu", "centos", "fedora", "rockylinux", "almalinux", "
 #: Images built on the official postgres image that keep its docker-entrypoint.sh (drops to postgres).
 _POSTGRES_DERIVED = ("postgis/postgis", "mdillon/postgis", "timescale/timescaledb*", "pgvector/pgvector",
                      "ankane/pgvector")
+_JUPYTER_STARTS = ("start-notebook.sh", "start-notebook.py", "start-singleuser.sh", "start-singleuser.py", "start.sh")
 _JDKS = ("openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine", "ibm-semeru-runtimes", "java",
          "adoptopenjdk", "adoptopenjdk/*", "azul/zulu-openjdk*", "bellsoft/liberica-openjdk*")
 _OFFICIAL_DROPPING = {  # name: the programs its entrypoint drops for, the default (its CMD) first
@@ -231,8 +236,9 @@ BASE_IMAGES = [
     ("sonarqube", "sonarqube", ["/opt/sonarqube/docker/entrypoint.sh"], None, ()),
     ("grafana/grafana*", "472", ["/run.sh"], None, ()),
     ("node-red*", "node-red", None, None, ()), ("nodered/node-red*", "node-red", None, None, ()),
-    ("jupyter/*", "jovyan", ["tini", "-g", "--"], ["start-notebook.sh"], ()),
-    ("quay.io/jupyter/*", "jovyan", ["tini", "-g", "--"], ["start-notebook.sh"], ()),
+    # the docker-stacks start scripts, run as root (`user: root`), set up and then switch to jovyan themselves
+    ("jupyter/*", "jovyan", ["tini", "-g", "--"], ["start-notebook.sh"], (), _JUPYTER_STARTS),
+    ("quay.io/jupyter/*", "jovyan", ["tini", "-g", "--"], ["start-notebook.sh"], (), _JUPYTER_STARTS),
     ("apache/airflow*", "airflow", ["/usr/bin/dumb-init", "--", "/entrypoint"], None, ()),
     ("confluentinc/*", "appuser", None, None, ()),
     ("gitpod/*", "gitpod", None, None, ()),

@@ -22,6 +22,7 @@ from privlint.programs import (
     PATH_DIRS,
     SHELLS,
     USER_CHECK,
+    VPN_DAEMONS,
     family,
 )
 from privlint.record import factory, record
@@ -180,6 +181,9 @@ class Startup:
     def network_end(self) -> bool:
         """A start-up that brings up a kernel network interface (`wg-quick up wg0`) and then only keeps the
         container alive (`sleep infinity`, a loop of `sleep`): the interface is its work, and that needs root."""
+        launches = self.main_launches()
+        if launches and all(family(launch.program_name or "") in VPN_DAEMONS for launch in launches):
+            return True  # `exec openvpn --config client.ovpn`: a VPN end
         scripts = self.pid1_scripts
         if not scripts:
             return False
@@ -228,6 +232,9 @@ class Startup:
     def base_drops(self, launch: Launch) -> bool:
         """The launch goes through the base image's entrypoint, which drops for its default program."""
         base = self.base
+        if base is not None and base.dropping_scripts and launch.program and \
+                basename(launch.program[0].value or "") in base.dropping_scripts:
+            return True  # `start-notebook.sh` of jupyter/*, run as root: it switches to jovyan itself
         if not launch.via_base or base is None or not base.drops:
             return False
         alone = len(launch.program) == 1 and (launch.program[0].value or "") in self.base_entrypoints
@@ -802,6 +809,7 @@ class BaseImage:
     entrypoint: list[str] | None
     cmd: list[str] | None
     drops: tuple  # the programs its entrypoint switches to a service user for
+    dropping_scripts: tuple = ()  # its own start scripts that switch to its user when run as root
 
 
 def base_image(reference: str, extra_non_root=()) -> BaseImage | None:

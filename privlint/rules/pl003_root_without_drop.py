@@ -57,6 +57,8 @@ def check(startup):
         return
     if not posix_shell(startup.final_stage):
         return  # a Windows image: its users are not Linux's root and gosu
+    if startup.service is not None and startup.service.unresolved:
+        return  # `command: ["${WORKER}"]` with no value for it: what the container runs is not known
     if startup.github_action is not None:
         return  # a GitHub Action's image: GitHub runs it as root, and a USER would lock it out of its workspace
     if startup.inherits_start() and startup.base is None:
@@ -69,6 +71,9 @@ def check(startup):
     if startup.script is None and not startup.chain_scripts and launch is not None and not launch.program \
             and not launch.drop:
         return  # `ENTRYPOINT ["tini", "--"]` and no CMD: nothing is started, so no main process to judge
+    if startup.script is None and not startup.chain_scripts and startup.chain.entrypoint is not None \
+            and startup.chain.words() == []:
+        return  # `ENTRYPOINT []` and no CMD: the base's CMD is reset with it, and nothing is started
     reference = startup.program_reference()
     if startup.script is None and reference and looks_like_script(reference) and not startup.is_base_program(reference):
         return
