@@ -72,7 +72,8 @@ class Variables:
             return [words]
         name = words[head].var or ""
         candidates = [c for c in self.values.get(name, []) if not _self_default(c, name)]
-        if not candidates or any(c is None or (c.kind != m.LITERAL and not _leading_literal(c)) for c in candidates):
+        if not candidates or any(c is None or (c.kind != m.LITERAL and not _leading_literal(c)
+                                               and not _leading_variable(c)) for c in candidates):
             return [words]
         results: list[list[m.Word]] = []
         for candidate in dict.fromkeys(c.value if c.kind == m.LITERAL else c.text.strip("\"") for c in candidates):
@@ -119,6 +120,14 @@ def _leading_literal(word: m.Word) -> bool:
     text = word.text
     return word.kind == m.DYNAMIC and len(text) > 2 and text[0] == text[-1] == '"' and "$(" not in text and \
         "`" not in text and bool(re.match(r'"[A-Za-z0-9_./-]+[ "]', text))
+
+
+def _leading_variable(word: m.Word) -> bool:
+    """`PM_INSTALL="$SUDO apt-get install -y"`: a double-quoted value that starts with another variable, then
+    words (`$PM_INSTALL pkg` runs what SUDO holds, then apt-get)."""
+    text = word.text
+    return word.kind == m.DYNAMIC and len(text) > 2 and text[0] == text[-1] == '"' and "$(" not in text and \
+        "`" not in text and bool(re.match(r'"\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*) ', text))
 
 
 def _self_default(word: m.Word | None, name: str) -> bool:
