@@ -35,7 +35,7 @@ CLIENT_TOOLS = {"kubectl": {"proxy", "port-forward"}, "oc": {"proxy", "port-forw
                 "terraform": set(), "aws": set(), "gcloud": set(), "az": set(), "ansible-playbook": set(),
                 "flyctl": {"proxy"}, "gh": set(), "rclone": {"serve", "mount", "rcd", "nfsmount"},
                 "restic": {"mount"}, "borg": {"serve", "mount"}, "gsutil": set(), "s3cmd": set(),
-                "rcon-cli": set(), "rconc": set(), "mcrcon": set(), "rcon": set()}
+                "rcon-cli": set(), "rconc": set(), "mcrcon": set(), "rcon": set(), "dbt": {"serve"}}
 
 #: Service managers that start a daemon and return: `/etc/init.d/kafka start`, `service nginx start`.
 SERVICE_STARTERS = {"service", "rc-service", "systemctl", "invoke-rc.d", "start-stop-daemon"}
