@@ -348,6 +348,8 @@ def _check_script(startup, script, reported: set[int]):
                                   background.path, background.line, background.column,
                                   f"`{' '.join(background.text.split())[:60]}` starts in the background")])
             continue
+        if _runs_job_script(startup, command):
+            continue  # `/sync.sh` last: privlint read that script, and it does a job and ends
         if not analysis.is_long_running(command) or analysis.may_be_unread_function(command) or \
                 analysis.function_called(command) is not None or any(command is deep for deep in analysis.too_deep):
             continue  # a function privlint could not read or follow (too deep) is no program to exec
@@ -392,6 +394,25 @@ def _check_script(startup, script, reported: set[int]):
         edit, fix = _exec_fix(startup, script, analysis, command, end)
         yield _report(startup, script, command, message, fix, edit=edit)
     yield from _shell_loops_forever(startup, script, reported)
+
+
+def _runs_job_script(startup, command: Command) -> bool:
+    """The command runs a script of the image that privlint read, whose every path ends in a short job, with no
+    program sent to the background, no endless loop and no server in the foreground on the way: a job."""
+    for helper in startup.foreground:
+        via = helper.via
+        if via is None or (via.path, via.line) != (command.path, command.line):
+            continue
+        analysis = helper.analysis
+        if analysis.unread_sources or analysis.too_deep or helper.script.damage:
+            return False
+        reachable = analysis.reachable_commands()
+        if any(c.background or analysis.place(c).endless or any(
+                launch.serves_in_foreground() for launch in analysis.launches(c)) for c in reachable):
+            return False
+        ends = [end.command for end in analysis.path_ends() if isinstance(end.command, Command)]
+        return bool(ends) and not any(analysis.is_long_running(end) for end in ends)
+    return False
 
 
 def _exec_fix(startup, script, analysis, command, end) -> tuple[Edit | None, str]:
