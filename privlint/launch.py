@@ -74,6 +74,7 @@ class Launch:
     drop_user: str | None = None  # the user the drop tool switches to, when it is a constant
     drop_user_text: str | None = None  # the user operand as written (`${PUID}:${PGID}`), for ENV to expand
     detached: bool = False  # `screen -dmS name PROGRAM`: started in the background, the command returns at once
+    bounded: bool = False  # `timeout 5 server`: killed after a set time, so it does a bounded job
 
     @property
     def runs_args(self) -> bool:
@@ -92,6 +93,8 @@ class Launch:
             return False
         if self.backgrounded():
             return False  # `su app -c "server &"`: the string sends it away and returns at once
+        if self.bounded:
+            return False  # `timeout 3 ./server -D`: killed after three seconds
         name = self.program_name
         if name is None:
             return True  # "$@", "$0", $CMD: the command the container was started with
@@ -238,7 +241,8 @@ class Launch:
         """`teeworlds-server -f cfg`, `./valheim_server.x86_64 -port 2456`: a program (not a script, whose text
         decides) whose name says it is a server, run in the foreground without a control word (`start`, `stop`)."""
         name = self.program_name
-        if not self.program or name is None or self.backgrounded() or name.endswith((".sh", ".py", ".bash")):
+        if not self.program or name is None or self.backgrounded() or self.bounded or \
+                name.endswith((".sh", ".py", ".bash")):
             return False
         words = _name_words(name)
         rest = [w.value or "" for w in self.program[1:]]
@@ -252,7 +256,7 @@ class Launch:
 
     def serves_in_foreground(self) -> bool:
         """A known server run so that it stays in the foreground (`gunicorn app`, `manage.py runserver`)."""
-        if not self.program or self.program_name is None or self.backgrounded():
+        if not self.program or self.program_name is None or self.backgrounded() or self.bounded:
             return False
         if self.runs_job_mode():
             return False
@@ -379,6 +383,8 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name in ("nohup", "nice", "timeout", "stdbuf", "ionice", "time", "setsid"):
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             if name == "timeout" and i < n:
+                duration = _word_value(words[i]) or ""
+                launch.bounded = launch.bounded or bool(re.fullmatch(r"[0-9.]*[1-9][0-9.]*[smhd]?", duration))
                 i += 1  # the duration
             continue
         if name in ENV_RUNNERS and i + 2 < n and _word_value(words[i + 1]) == ENV_RUNNERS[name][0]:
