@@ -594,7 +594,7 @@ def _drop_user(name: str, words: list[Word], i: int, after: int) -> str | None:
 
 _SSD_VALUE = {"-x", "--exec", "-a", "--startas", "-c", "--chuid", "-u", "--user", "-g", "--group", "-p",
               "--pidfile", "-n", "--name", "-d", "--chdir", "-r", "--chroot", "-N", "--nicelevel", "-P", "--procsched",
-              "-I", "--iosched", "-k", "--umask", "-R", "--retry", "-s", "--signal", "--remove-pidfile"}
+              "-I", "--iosched", "-k", "--umask", "-R", "--retry", "-s", "--signal"}
 
 
 def _start_stop_daemon_command(words: list[Word], i: int) -> int | None:

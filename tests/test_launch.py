@@ -27,6 +27,8 @@ def launch_of(line: str):
     ("s6-applyuidgid -u 1000 -g 1000 server", "s6-applyuidgid", "server"),
     ("exec tini -g -- gosu app server", "gosu", "server"),
     ("env -i PATH=/bin gosu app server", "gosu", "server"),
+    ("exec start-stop-daemon --start --remove-pidfile -c app --exec /usr/bin/server -- -p 80", "start-stop-daemon",
+     "/usr/bin/server"),
 ])
 def test_drop_tools(line, drop, program):
     launch = launch_of(line)
@@ -35,7 +37,8 @@ def test_drop_tools(line, drop, program):
 
 
 @pytest.mark.parametrize("line", ["setpriv --no-new-privs server", "chroot /jail server", "chpst -e /env server",
-                                  "runuser app -c server"])
+                                  "runuser app -c server", "start-stop-daemon --start -b -c app --exec /usr/bin/server",
+                                  "start-stop-daemon --start --exec /usr/bin/server"])
 def test_same_tools_without_a_user_switch_are_no_drop(line):
     assert launch_of(line).drop is None
 

@@ -119,7 +119,7 @@ def _shell_loops_forever(startup, script, reported: set[int]):
     loops: dict[tuple, list[Command]] = {}
     for command in looped:
         loops.setdefault((command.path, analysis.place(command).loop_line), []).append(command)
-    for (path, first_loop), body in sorted(loops.items(), key=lambda item: item[0][1]):
+    for (_, first_loop), body in sorted(loops.items(), key=lambda item: item[0][1]):
         if any(analysis.is_exec(c) or _interactive_shell(analysis, c) or _leaves(analysis, c) for c in body):
             continue  # a loop that may leave (`exec server` once ready, `return 0` once it worked) is no end
         break
