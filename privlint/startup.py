@@ -17,6 +17,7 @@ from privlint.programs import (
     BASE_IMAGES,
     CONFIG_SWITCHING_SERVERS,
     DROP_TOOLS,
+    INIT_WRAPPERS,
     INTERACTIVE,
     NETWORK_SETUP,
     PATH_DIRS,
@@ -383,6 +384,18 @@ class Startup:
         if not words:
             return None
         return self.read(words)
+
+    @cached_property
+    def behind_init(self) -> bool:
+        """An init (tini, dumb-init, compose `init: true`) is PID 1 and runs the start-up as its child: a shell script
+        there is no PID 1, and SIGTERM, which the init passes on, ends it by default."""
+        if self.service is not None and self.service.init is not None:
+            return True
+        words = list(self.chain.words() or [])
+        base = self.base
+        if base is not None and self.chain.entrypoint is None:
+            words = list(base.entrypoint or []) + (words if self.chain.cmd is not None else list(base.cmd or []))
+        return bool(words) and basename(words[0]) in INIT_WRAPPERS
 
     def inherits_start(self) -> bool:
         """The Dockerfile sets neither ENTRYPOINT nor CMD: the base image's start-up runs."""

@@ -109,8 +109,8 @@ def _shell_loops_forever(startup, script, reported: set[int]):
     itself is the main process, and PID 1 ignores SIGTERM unless it sets a handler, so `docker stop` waits out
     its timeout and kills it. Reported once, at the loop body's first line, when nothing else was."""
     analysis = script.analysis
-    if analysis.term_traps():
-        return
+    if analysis.term_traps() or startup.behind_init:
+        return  # the script handles TERM, or an init is PID 1 and the TERM it passes on ends the shell
     reachable = analysis.reachable_commands()
     if any(id(command) in reported for command in reachable):
         return  # the server sent away before the loop, or a program the loop restarts: reported already
