@@ -380,7 +380,7 @@ def read_launch(words: list[Word], extra_drop_tools: frozenset[str] = frozenset(
         if name == "env":
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS["env"], assignments=True)
             continue
-        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice", "time", "setsid"):
+        if name in ("nohup", "nice", "timeout", "stdbuf", "ionice", "time", "setsid", "fixuid"):
             i = _skip_options(words, i + 1, _WRAPPER_VALUE_OPTIONS.get(name, set()))
             if name == "timeout" and i < n:
                 duration = _word_value(words[i]) or ""

@@ -126,3 +126,12 @@ def test_su_runs_a_script_given_after_the_user():
     launch = launch_of("su - app /opt/user.sh")
     assert launch.sudo == "su" and launch.sudo_user == "app" and launch.program[0].value == "/opt/user.sh"
     assert launch_of("su - app").program == []
+
+
+@pytest.mark.parametrize("line, program", [
+    ("fixuid -q /home/runner/entrypoint.sh", "/home/runner/entrypoint.sh"),
+    ("exec setsid nohup nice -n 5 server --port 1", "server"),
+    ("timeout 30 mysqld --user=mysql", "mysqld"),
+])
+def test_pass_through_wrappers_run_the_command_after_them(line, program):
+    assert launch_of(line).program[0].text == program
