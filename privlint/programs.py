@@ -252,6 +252,8 @@ BASE_IMAGES = [
     ("apache/spark*", "185", ["/opt/entrypoint.sh"], None, ()),
     ("cimg/*", "circleci", None, ["/bin/sh"], ()), ("circleci/*", "circleci", None, ["/bin/sh"], ()),
     ("mcr.microsoft.com/mssql/*", "mssql", None, None, ()),
+    ("prom/prometheus*", "nobody", ["/bin/prometheus"], None, ()), ("prom/alertmanager*", "nobody", None, None, ()),
+    ("prom/node-exporter*", "nobody", ["/bin/node_exporter"], None, ()),
     ("spark", "spark", ["/opt/entrypoint.sh"], None, ()), ("kibana", "kibana", None, None, ()),
     ("logstash", "logstash", None, None, ()), ("kong", "kong", ["/docker-entrypoint.sh"], ["kong", "docker-start"], ()),
     ("flink", None, ["/docker-entrypoint.sh"], None, ("jobmanager", "taskmanager", "standalone-job",
@@ -303,6 +305,8 @@ BASE_IMAGES = [
     ("gcr.io/distroless/java*", None, ["/usr/bin/java", "-jar"], None, ()),
     ("gcr.io/distroless/nodejs*", None, ["/nodejs/bin/node"], None, ()),
     ("gcr.io/distroless/*", None, None, None, ()),
+    # .NET's chiseled images run as their non-root `app` user (uid 1654); the others start as root
+    ("mcr.microsoft.com/dotnet/*:*chiseled*", "app", None, None, ()),
     ("mcr.microsoft.com/dotnet/*", None, None, None, ()),
     # language images: a REPL
     ("node", None, ["docker-entrypoint.sh"], ["node"], ()),

@@ -33,7 +33,10 @@ def test_official_images_pulled_through_a_mirror_are_the_official_images(referen
                                                  ("codercom/code-server:4.20.0", "coder"),
                                                  ("spark:3.5.1", "spark"), ("kibana:8.13.0", "kibana"),
                                                  ("logstash:8.13.0", "logstash"), ("kong:3.6", "kong"),
-                                                 ("flink:1.17.0", None), ("steamcmd/steamcmd:latest", None)])
+                                                 ("flink:1.17.0", None), ("steamcmd/steamcmd:latest", None),
+                                                 ("mcr.microsoft.com/dotnet/runtime:9.0-noble-chiseled", "app"),
+                                                 ("mcr.microsoft.com/dotnet/aspnet:8.0", None),
+                                                 ("prom/prometheus:v2.45.0", "nobody")])
 def test_widely_used_images_outside_the_official_set_have_their_published_user(reference, user):
     known = base_image(reference)
     assert known is not None and known.user == user
