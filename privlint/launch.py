@@ -100,7 +100,7 @@ class Launch:
             return True  # "$@", "$0", $CMD: the command the container was started with
         if name.startswith("-"):
             return False  # `--bind 0.0.0.0:80` left on a line of its own is no program
-        if any(w.value in ("--version", "--help") for w in self.program[1:]):
+        if any(w.value in ("--version", "--help", "--generate-config") for w in self.program[1:]):
             return False  # `newsboat --version || exit 0`: it prints and exits
         if name in SERVICE_STARTERS or (self.program[0].value or "").startswith("/etc/init.d/"):
             return any(w.value in ("run", "foreground") for w in self.program[1:])  # they start a daemon, return

@@ -373,7 +373,8 @@ TASK_RUNNERS = {"rails": {"s", "server", "c", "console", "runner"}, "rake": {"jo
 SERVICE_NAME_WORDS = {"run", "runner", "start", "serve", "server", "daemon", "agent", "worker", "bot", "service"}
 
 #: Words after a server's sub-command that make it a short job (`jupyter notebook list`, `celery ... status`).
-NOT_SERVING_WORDS = {"list", "stop", "status", "password", "--version", "--help", "-h", "version", "inspect"}
+NOT_SERVING_WORDS = {"list", "stop", "status", "password", "--version", "--help", "-h", "version", "inspect",
+                     "--generate-config"}
 
 #: Programs that serve in the foreground until stopped, so a command after one on the same path runs only
 #: once the server has exited: (program name, sub-command or None for any).
