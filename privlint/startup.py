@@ -469,9 +469,9 @@ class Startup:
     def program_reference(self) -> str | None:
         """The program the container starts, looking through init wrappers and `sh -c`/`bash script`."""
         launch = self.chain_launch
-        if launch is not None and self.exec_form_shell_string() is None:
+        if launch is not None and self.exec_form_shell_string() is None and (launch.program or not self.chain_analyses):
             return script_of(launch.program)
-        for _, analysis in self.chain_analyses:
+        for _, analysis in self.chain_analyses:  # `sh -c` strings; a shell-form CMD after `ENTRYPOINT ["tini", "--"]`
             for end in analysis.path_ends():
                 if isinstance(end.command, m.Command):
                     for reading in analysis.launches(end.command):
