@@ -286,6 +286,7 @@ class ScriptAnalysis:
         self.variables = Variables(self.scripts, environment)
         self.unread_sources: list[m.Command] = []  # `. FILE` privlint could not follow (set by the builder)
         self.too_deep: list[m.Command] = []  # calls nested past MAX_CALL_DEPTH
+        self.handler_commands: set[int] = set()  # inline trap handlers' commands (`trap 'CODE' TERM`)
         self._launches: dict[int, list[Launch]] = {}
         self._summaries: dict[object, tuple[set, set]] = {}
         self._in_progress: set[object] = set()
@@ -413,6 +414,11 @@ class ScriptAnalysis:
                     if function is not None and token not in seen:
                         seen.add(token)
                         roots.append(_without_functions(function.body))
+                handler = _trap_handler(command)
+                if handler is not None and id(command) not in seen:  # `trap 'su app -c "x stop"' TERM`
+                    seen.add(id(command))
+                    roots.append(handler.body)
+                    self.handler_commands |= {id(c) for c in m.iter_commands(handler.body)}
             index += 1
         return roots
 
@@ -574,6 +580,20 @@ class ScriptAnalysis:
 
 _TOKEN = re.compile(r"[A-Za-z_][\w.:-]*")
 _TERM_SIGNALS = {"TERM", "SIGTERM", "15", "INT", "SIGINT"}
+
+
+def _trap_handler(command: m.Command) -> m.Script | None:
+    """The code a `trap 'CODE' SIGNAL...` runs when the signal comes, parsed and pinned to the trap's line; None for
+    `trap - X`, `trap '' X`, a handler that is one word (a function name, followed as such) or one not constant."""
+    if command.name != "trap" or len(command.words) < 3 or command.words[1].kind != m.LITERAL:
+        return None
+    text = command.words[1].value or ""
+    if len(text.split()) < 2 or len(text) > 4000:
+        return None
+    from privlint.shell import parse_script, pin_lines
+
+    script = parse_script(command.path or "", text)
+    return pin_lines(script, lambda _line: command.line)
 
 
 def _without_functions(seq: m.Seq) -> m.Seq:

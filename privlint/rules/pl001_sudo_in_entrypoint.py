@@ -30,8 +30,10 @@ def check(startup):
                 reported.add(id(command))
                 at_end = id(command) in ends
                 edit = _gosu_edit(startup, script, command) if at_end else None
-                yield RULE.at(command.path, command.line, command.column, _message(command, launch) + _nnp(startup),
-                              _hint(command, launch, at_end), end_line=command.end_line,
+                handler = id(command) in analysis.handler_commands  # `trap 'su app -c "x stop"' TERM`
+                yield RULE.at(command.path, command.line, command.column,
+                              _message(command, launch, handler) + _nnp(startup),
+                              _hint(command, launch, at_end and not handler), end_line=command.end_line,
                               end_column=command.end_column, edit=edit, related=to_command(startup, script, command))
                 break
     launch = startup.chain_launch
@@ -78,8 +80,11 @@ def _nnp(startup) -> str:
     return ""
 
 
-def _message(command, launch) -> str:
+def _message(command, launch, handler: bool = False) -> str:
     """What is wrong there: a long-running program kept under sudo/su, or a one-shot command through it."""
+    if handler:
+        return (f"{quote(command.text)} runs a command through {launch.sudo} in a trap handler, when the container is "
+                "stopped: sudo and su need PAM and a setuid binary, and fail once the container does not start as root")
     if launch.is_long_running():
         return (f"{quote(command.text)} uses {launch.sudo} to start a process: it stays as the parent, so signals "
                 "and the TTY go to it, not to your program")

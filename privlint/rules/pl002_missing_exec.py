@@ -181,8 +181,9 @@ def _foreground_servers(startup, script, reported: set[int]):
     body = script.script.body.items
     last = body[-1] if body else None
     for command in analysis.reachable_commands():
-        if id(command) in ends and not analysis.place(command).endless or id(command) in reported or command.is_test:
-            continue
+        if id(command) in ends and not analysis.place(command).endless or id(command) in reported or command.is_test \
+                or id(command) in analysis.handler_commands:
+            continue  # (a trap's handler runs when a signal comes, not on the start-up path)
         if command.background and (not analysis.place(command).endless or analysis.place(command).aside):
             continue  # `while :; do php artisan schedule:run & sleep 60; done`: the loop's work, sent away each time
         if command is last:
