@@ -72,8 +72,7 @@ class Variables:
             return [words]
         name = words[head].var or ""
         candidates = [c for c in self.values.get(name, []) if not _self_default(c, name)]
-        if not candidates or any(c is None or (c.kind != m.LITERAL and not _leading_literal(c)
-                                               and not _leading_variable(c)) for c in candidates):
+        if not candidates or any(c is None or (c.kind != m.LITERAL and not _leading_word(c)) for c in candidates):
             return [words]
         results: list[list[m.Word]] = []
         for candidate in dict.fromkeys(c.value if c.kind == m.LITERAL else c.text.strip("\"") for c in candidates):
@@ -114,20 +113,17 @@ class Variables:
         return m.Word(word.text, m.LITERAL, value + rest)
 
 
-def _leading_literal(word: m.Word) -> bool:
-    """`SUDO="sudo -u $USER"`: a double-quoted value whose first word is literal, the variables after it
-    (read as the program with its arguments when `$SUDO cmd` runs it)."""
-    text = word.text
-    return word.kind == m.DYNAMIC and len(text) > 2 and text[0] == text[-1] == '"' and "$(" not in text and \
-        "`" not in text and bool(re.match(r'"[A-Za-z0-9_./-]+[ "]', text))
+#: The first word of a double-quoted value read as a command: a literal (`"sudo -u $USER"`), or another variable
+#: followed by more words (`"$SUDO apt-get install -y"`, read as what SUDO holds, then apt-get).
+_LEADING_WORD = re.compile(r'"(?:[A-Za-z0-9_./-]+[ "]|\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*) )')
 
 
-def _leading_variable(word: m.Word) -> bool:
-    """`PM_INSTALL="$SUDO apt-get install -y"`: a double-quoted value that starts with another variable, then
-    words (`$PM_INSTALL pkg` runs what SUDO holds, then apt-get)."""
+def _leading_word(word: m.Word) -> bool:
+    """`SUDO="sudo -u $USER"`, `PM_INSTALL="$SUDO apt-get install -y"`: a double-quoted value whose first word is a
+    literal or another variable, the words after it its arguments (when `$SUDO cmd` runs it)."""
     text = word.text
     return word.kind == m.DYNAMIC and len(text) > 2 and text[0] == text[-1] == '"' and "$(" not in text and \
-        "`" not in text and bool(re.match(r'"\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*) ', text))
+        "`" not in text and bool(_LEADING_WORD.match(text))
 
 
 def _self_default(word: m.Word | None, name: str) -> bool:
